@@ -1,0 +1,158 @@
+"""Boilerplate removal with rule tables: navigation, error pages, comments, share, credits, ...
+
+Rules live in `rules/boilerplate.toml` (and any user rule files), grouped by family.
+They are compiled once into one regular expression; each line is matched whole.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .config import ConfigError
+from .document import Document
+
+SCOPES = {"line", "section", "tail", "zone"}
+RULE_KEYS = {"id", "scope", "pattern", "max_tail_words", "prose_words", "resume"}
+MAX_RULE_LINE_CHARS = 400  # longer lines are prose, never a furniture line
+SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str  # "family.rule"
+    family: str
+    scope: str
+    pattern: str
+    max_tail_words: int = 80
+    prose_words: int = 12
+    resume: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    matcher: re.Pattern | None
+
+    def match(self, text: str) -> Rule | None:
+        """The first rule whose pattern matches the whole line, if any."""
+        if self.matcher is None or len(text) > MAX_RULE_LINE_CHARS:
+            return None
+        found = self.matcher.fullmatch(text.rstrip(" :|"))
+        return self.rules[int(found.lastgroup[1:])] if found else None
+
+
+def _read_rules(text: str, origin: str) -> list[Rule]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{origin}: not valid TOML ({error})") from error
+    rules = []
+    for family, table in data.items():
+        if not isinstance(table, dict) or not isinstance(table.get("rules"), list):
+            raise ConfigError(f"{origin}: [{family}] needs a `rules` list")
+        for entry in table["rules"]:
+            unknown = set(entry) - RULE_KEYS
+            if unknown:
+                raise ConfigError(f"{origin}: rule {family}.{entry.get('id')}: unknown key {sorted(unknown)[0]}")
+            rule_id = f"{family}.{entry.get('id')}"
+            if entry.get("scope") not in SCOPES:
+                raise ConfigError(f"{origin}: rule {rule_id}: scope must be one of {sorted(SCOPES)}")
+            try:
+                re.compile(entry.get("pattern", ""))
+            except re.error as error:
+                raise ConfigError(f"{origin}: rule {rule_id}: bad regular expression ({error})") from error
+            rules.append(
+                Rule(
+                    id=rule_id,
+                    family=family,
+                    scope=entry["scope"],
+                    pattern=entry["pattern"],
+                    max_tail_words=int(entry.get("max_tail_words", 80)),
+                    prose_words=int(entry.get("prose_words", 12)),
+                    resume=tuple(entry.get("resume", ())),
+                )
+            )
+    return rules
+
+
+@lru_cache(maxsize=8)
+def load_rules(extra_files: tuple[str, ...] = (), disable: tuple[str, ...] = ()) -> RuleSet:
+    """Built-in rules plus user rule files, minus disabled ids or families; compiled once."""
+    builtin = resources.files("pipeline").joinpath("rules/boilerplate.toml").read_text(encoding="utf-8")
+    rules = _read_rules(builtin, "pipeline/rules/boilerplate.toml")
+    for path in extra_files:
+        try:
+            text = open(path, encoding="utf-8").read()
+        except OSError as error:
+            raise ConfigError(f"{path}: cannot read rules file ({error.strerror})") from error
+        rules.extend(_read_rules(text, path))
+    rules = [rule for rule in rules if rule.id not in disable and rule.family not in disable]
+    if not rules:
+        return RuleSet((), None)
+    combined = "|".join(f"(?P<r{index}>{rule.pattern})" for index, rule in enumerate(rules))
+    return RuleSet(tuple(rules), re.compile(combined, re.IGNORECASE))
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def reads_as_prose(text: str, min_words: int) -> bool:
+    """A line long enough and ending like a sentence."""
+    return word_count(text) >= min_words and SENTENCE_END.search(text) is not None
+
+
+def apply_rules(doc: Document, rules: RuleSet) -> Document:
+    """Remove furniture lines, sections, tails and zones that the rule table recognises."""
+    lines = doc.lines
+    marks: dict[int, str] = {}
+    index = 0
+    while index < len(lines):
+        rule = rules.match(lines[index].text)
+        if rule is None:
+            index += 1
+            continue
+        marks[index] = rule.id
+        end = index + 1
+        if rule.scope == "section":
+            while end < len(lines) and end - index <= 30 and rules.match(lines[end].text) is None:
+                if reads_as_prose(lines[end].text, rule.prose_words):
+                    break
+                marks[end] = rule.id
+                end += 1
+        elif rule.scope == "tail":
+            if sum(word_count(line.text) for line in lines[end:]) <= rule.max_tail_words:
+                for later in range(end, len(lines)):
+                    marks[later] = rule.id
+                end = len(lines)
+        elif rule.scope == "zone":
+            while end < len(lines):
+                later_rule = rules.match(lines[end].text)
+                if later_rule is not None and later_rule.family in rule.resume:
+                    break
+                marks[end] = later_rule.id if later_rule else rule.id
+                end += 1
+        index = end
+    doc.drop_marked(marks)
+    return doc
+
+
+def drop_caption_repeats(doc: Document) -> Document:
+    """A short line repeated as the start of the next line is a caption shown twice (image alt + caption).
+
+    Only fires when the longer line was already removed as a credit, or is itself
+    the short line plus a credit-like tail with no sentence in it.
+    """
+    credit_lines = {entry["line"] for entry in doc.removed if entry["rule"].startswith("credits.")}
+    removed_texts = {entry["line"]: entry["text"] for entry in doc.removed}
+    drop = set()
+    for index, line in enumerate(doc.lines):
+        following = removed_texts.get(line.number + 1)
+        if following and line.number + 1 in credit_lines and following.startswith(line.text) and following != line.text:
+            drop.add(index)
+    doc.drop(drop, "credits.caption_repeat")
+    return doc

@@ -1,0 +1,103 @@
+"""The per-document flow: raw text -> cleaned Document -> output record (or a Reject).
+
+Each stage is a small function Document -> Document; `Cleaner` holds what they
+share (config, compiled rules, the corpus's frequent lines) and runs them in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from . import __version__
+from .boilerplate import RuleSet, apply_rules, drop_caption_repeats, load_rules
+from .config import Config
+from .document import Document, Reject, split_lines
+from .encoding import normalize_whitespace, repair_text
+from .language import detect_language
+from .metadata import find_author_boxes, find_bylines, find_datelines, find_source_lines, find_title
+from .quality import failed_threshold, quality_signals
+from .readers import RawDocument
+from .repeats import drop_repeated_lines
+
+METADATA_STAGES = (find_title, find_bylines, find_source_lines, find_datelines, find_author_boxes)
+
+
+def prepare(raw: RawDocument) -> Document:
+    """Repair encoding, normalise whitespace and split into lines: the Document every later stage sees."""
+    text, repairs = repair_text(raw.text)
+    text = normalize_whitespace(text)
+    encoding = {**raw.encoding, "repairs": repairs}
+    return Document(raw.id, raw.source, raw.kind, split_lines(text), dict(raw.metadata), encoding)
+
+
+@dataclass
+class Cleaner:
+    """Runs the cleaning stages on raw documents with one config and one corpus context."""
+
+    config: Config
+    frequent_lines: frozenset[int] = frozenset()
+
+    @property
+    def rules(self) -> RuleSet:
+        return load_rules(self.config.boilerplate.rules_files, self.config.boilerplate.disable)
+
+    def clean(self, raw: RawDocument) -> Document | Reject:
+        """All stages in order; a Reject when nothing worth keeping is left."""
+        doc = prepare(raw)
+        if not doc.lines:
+            return Reject(doc.source, "empty", "no text after decoding and whitespace normalisation")
+        doc = apply_rules(doc, self.rules)
+        doc = drop_caption_repeats(doc)
+        for stage in METADATA_STAGES:
+            doc = stage(doc)
+        doc = drop_repeated_lines(doc, self.frequent_lines, self.config.repeats)
+        return self.filter(doc)
+
+    def filter(self, doc: Document) -> Document | Reject:
+        """Document-level decisions: error pages, empty or too short, opt-in quality thresholds."""
+        text = doc.text
+        if not doc.lines:
+            if any(entry["rule"].startswith("error_page.") for entry in doc.removed):
+                return Reject(doc.source, "error_page", "the page is only an error template")
+            return Reject(doc.source, "empty_after_cleaning", f"all {len(doc.removed)} lines were furniture")
+        words = len(text.split())
+        if words < self.config.filters.min_words:
+            return Reject(doc.source, "too_short", f"{words} words < filters.min_words")
+        language, confidence = detect_language(text)
+        doc.metadata["language"] = language
+        doc.metadata["language_confidence"] = confidence
+        doc.signals = quality_signals(text, language)
+        failed = failed_threshold(doc.signals, self.config.filters.quality_thresholds)
+        if failed:
+            return Reject(doc.source, f"quality.{failed}", f"{failed} = {doc.signals[failed]}")
+        return doc
+
+
+def to_record(doc: Document) -> dict:
+    """The output record of a kept document (duplicate fields are added after the reduce step)."""
+    text = doc.text
+    metadata = doc.metadata
+    return {
+        "id": doc.id,
+        "source": doc.source,
+        "kind": doc.kind,
+        "url": metadata.get("url"),
+        "title": metadata.get("title"),
+        "authors": metadata.get("authors", []),
+        "publisher": metadata.get("publisher"),
+        "date": metadata.get("date"),
+        "language": metadata.get("language"),
+        "language_confidence": metadata.get("language_confidence"),
+        "text": text,
+        "chars": len(text),
+        "words": len(text.split()),
+        "paragraphs": text.count("\n\n") + 1,
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "encoding": doc.encoding,
+        "removed": doc.removed,
+        "quality": doc.signals,
+        "duplicate_of": None,
+        "similarity": None,
+        "pipeline_version": __version__,
+    }

@@ -1,0 +1,80 @@
+"""Command line: `clean-corpus INPUT... -o OUTPUT_DIR [--config FILE]`.
+
+Exit codes: 0 the run completed (some inputs may be rejected), 2 usage or config
+error, 1 fatal error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+
+from . import __version__
+from .config import ConfigError, load_config
+from .executors import make_executor
+from .readers import UsageError
+from .run import run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clean-corpus",
+        description="Clean scraped web articles (.txt, .html, .jsonl, optionally .gz/.bz2) into JSONL with metadata.",
+    )
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="directories (read recursively), files or globs")
+    parser.add_argument("-o", "--output", required=True, metavar="OUTPUT_DIR", help="where corpus.jsonl, rejected.jsonl and report.json go")
+    parser.add_argument("--config", metavar="FILE", help="TOML configuration file (see README)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    parser.add_argument("--executor", choices=["local", "dask"], default="local", help="local process pool or a Dask cluster")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="address of a running Dask scheduler (with --executor dask)")
+    parser.add_argument("--drop-duplicates", action="store_true", help="move duplicates to the rejects instead of marking them")
+    parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its finished shards")
+    parser.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    parser.add_argument("--version", action="version", version=f"clean-corpus {__version__}")
+    return parser
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def format_summary(report: dict, output: str) -> str:
+    rejected = ", ".join(f"{reason} {count}" for reason, count in report["rejected_by_reason"].items()) or "none"
+    rules = sorted(report["removed_lines_by_rule"].items(), key=lambda item: (-item[1], item[0]))
+    removed = ", ".join(f"{rule} {count}" for rule, count in rules[:8]) or "none"
+    return (
+        f"clean-corpus: {report['documents_read']} documents read, {report['kept']} kept, "
+        f"{report['rejected']} rejected ({rejected}); lines removed by rule: {removed}; "
+        f"{report['duplicates']['duplicate_documents']} duplicates; output in {output}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        config = load_config(args.config)
+        if args.drop_duplicates:
+            config = config.replace("dedup", drop=True)
+        from .boilerplate import load_rules
+
+        load_rules(config.boilerplate.rules_files, config.boilerplate.disable)
+        executor = make_executor(args.executor, args.workers, args.scheduler)
+    except ConfigError as error:
+        print(f"clean-corpus: config error: {error}", file=sys.stderr)
+        return 2
+    try:
+        report = run(args.inputs, args.output, config, executor, resume=args.resume)
+    except UsageError as error:
+        print(f"clean-corpus: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("clean-corpus: interrupted; no partial output was left (rerun with --resume to continue)", file=sys.stderr)
+        return 130
+    finally:
+        executor.close()
+    if not args.quiet:
+        print(format_summary(report, args.output), file=sys.stderr)
+    return 0

@@ -1,0 +1,146 @@
+"""The run configuration: one immutable object, loaded from an optional TOML file.
+
+Unknown keys and wrong types stop the run before any work, naming the key and the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A configuration problem, reported before any work starts."""
+
+
+@dataclass(frozen=True)
+class InputConfig:
+    max_file_bytes: int = 50_000_000
+    jsonl_text_field: str = "text"
+
+
+@dataclass(frozen=True)
+class BoilerplateConfig:
+    rules_files: tuple[str, ...] = ()  # extra TOML rule files; same format as the built-in one
+    disable: tuple[str, ...] = ()  # rule ids (family.rule) or whole families to switch off
+    classifier: bool = True
+
+
+@dataclass(frozen=True)
+class RepeatsConfig:
+    enabled: bool = True
+    min_corpus_docs: int = 20  # below this many documents, no corpus-level repeat removal
+    min_docs: int = 5  # a line must occur in at least this many documents ...
+    min_fraction: float = 0.01  # ... and in at least this fraction of them
+    max_line_chars: int = 120  # longer lines are never treated as repeated furniture
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    enabled: bool = True
+    shingle_words: int = 5
+    num_perm: int = 128
+    bands: int = 16
+    threshold: float = 0.8
+    drop: bool = False
+
+
+@dataclass(frozen=True)
+class FilterConfig:
+    min_words: int = 1
+    quality_thresholds: dict = field(default_factory=dict)  # signal name -> {"min": x} / {"max": y}
+
+
+@dataclass(frozen=True)
+class OutputConfig:
+    shard_docs: int = 1000  # inputs per shard; a run with more than one shard writes corpus-NNNNN.jsonl
+    formats: tuple[str, ...] = ("jsonl",)
+
+
+@dataclass(frozen=True)
+class Config:
+    input: InputConfig = field(default_factory=InputConfig)
+    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    repeats: RepeatsConfig = field(default_factory=RepeatsConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+    filters: FilterConfig = field(default_factory=FilterConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def digest(self) -> str:
+        """A short hash of the effective configuration, stable across runs."""
+        blob = json.dumps(self.to_dict(), sort_keys=True, default=list).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def replace(self, section: str, **changes) -> Config:
+        return dataclasses.replace(self, **{section: dataclasses.replace(getattr(self, section), **changes)})
+
+
+def _coerce(value, default, where: str):
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        return float(value)
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        return value
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a string, got {value!r}")
+        return value
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+        return tuple(value)
+    if isinstance(default, dict):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected a table, got {value!r}")
+        return value
+    raise ConfigError(f"{where}: unsupported value {value!r}")
+
+
+def config_from_dict(data: dict, origin: str = "<config>", base: Config | None = None) -> Config:
+    """Build a Config from nested dicts, refusing unknown keys and wrong types."""
+    config = base or Config()
+    for section_name, values in data.items():
+        if section_name not in {f.name for f in dataclasses.fields(Config)}:
+            raise ConfigError(f"{origin}: unknown section [{section_name}]")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{origin}: [{section_name}] must be a table")
+        section = getattr(config, section_name)
+        known = {f.name for f in dataclasses.fields(section)}
+        changes = {}
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(f"{origin}: unknown key {section_name}.{key}")
+            changes[key] = _coerce(value, getattr(section, key), f"{origin}: {section_name}.{key}")
+        config = config.replace(section_name, **changes)
+    return config
+
+
+def load_config(path: str | Path | None) -> Config:
+    """The default Config, updated from a TOML file if one is given."""
+    if path is None:
+        return Config()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config file ({error.strerror})") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from error
+    config = config_from_dict(data, str(path))
+    base_dir = path.parent
+    files = tuple(str((base_dir / name).resolve()) for name in config.boilerplate.rules_files)
+    return config.replace("boilerplate", rules_files=files)

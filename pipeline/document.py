@@ -1,0 +1,91 @@
+"""The records that flow between stages: a Document being cleaned, or a Reject."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-blank line of a document: its 1-based line number, its block and its text."""
+
+    number: int
+    block: int
+    text: str
+
+
+@dataclass
+class Document:
+    """A document on its way through the stages.
+
+    `lines` holds the lines still kept; every line a stage drops goes to
+    `removed` with the id of the rule that dropped it.
+    """
+
+    id: str
+    source: str
+    kind: str  # "text", "html" or "jsonl"
+    lines: list[Line] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+    encoding: dict = field(default_factory=dict)
+    removed: list[dict] = field(default_factory=list)
+    signals: dict = field(default_factory=dict)
+
+    def drop(self, indexes, rule: str) -> None:
+        """Remove the kept lines at these positions, recording `rule` for each."""
+        self.drop_marked(dict.fromkeys(indexes, rule))
+
+    def drop_marked(self, marks: dict[int, str]) -> None:
+        """Remove the kept lines at the positions in `marks`, each with its rule id."""
+        if not marks:
+            return
+        kept: list[Line] = []
+        for index, line in enumerate(self.lines):
+            if index in marks:
+                self.removed.append({"rule": marks[index], "text": line.text, "line": line.number})
+            else:
+                kept.append(line)
+        self.lines = kept
+
+    @property
+    def text(self) -> str:
+        """Kept lines: one line break inside a block, one blank line between blocks."""
+        parts: list[str] = []
+        previous_block = None
+        for line in self.lines:
+            if previous_block is not None:
+                parts.append("\n" if line.block == previous_block else "\n\n")
+            parts.append(line.text)
+            previous_block = line.block
+        return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input (a file, or one line of a JSONL file) that did not make it into the corpus."""
+
+    source: str
+    reason: str
+    detail: str = ""
+
+    def to_json(self) -> dict:
+        record = {"source": self.source, "reason": self.reason}
+        if self.detail:
+            record["detail"] = self.detail
+        return record
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split normalised text into non-blank lines, numbering blocks at blank lines.
+
+    >>> [(l.number, l.block, l.text) for l in split_lines("a\\nb\\n\\nc")]
+    [(1, 0, 'a'), (2, 0, 'b'), (4, 1, 'c')]
+    """
+    lines: list[Line] = []
+    block = 0
+    for number, text in enumerate(text.split("\n"), start=1):
+        if text:
+            lines.append(Line(number, block, text))
+        elif lines and lines[-1].block == block:
+            block += 1
+    return lines

@@ -1,0 +1,57 @@
+"""HTML to article text: trafilatura first, BeautifulSoup's visible text when that finds nothing."""
+
+from __future__ import annotations
+
+import re
+
+import trafilatura
+from bs4 import BeautifulSoup
+
+META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w:.-]{2,40})""", re.IGNORECASE)
+HIDDEN_TAGS = ["script", "style", "noscript", "template", "head"]
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in a <meta> tag within its first 4 KB, if any."""
+    found = META_CHARSET.search(data[:4096])
+    return found.group(1).decode("ascii").lower() if found else None
+
+
+def page_metadata(document) -> dict:
+    """Title, authors, publisher and date from trafilatura's metadata (page <title>, og:, JSON-LD)."""
+    metadata = {}
+    if document.title:
+        metadata["title"] = document.title
+    if document.author:
+        metadata["authors"] = [name.strip() for name in document.author.split(";") if name.strip()]
+    if document.sitename:
+        metadata["publisher"] = document.sitename
+    if document.date:
+        metadata["date"] = document.date
+    if document.url:
+        metadata["url"] = document.url
+    return metadata
+
+
+def extract_html(html: str) -> tuple[str, dict, str] | None:
+    """(text, metadata, method) for a page, or None when neither extractor yields text.
+
+    Paragraphs are separated by blank lines so the text stages see them as blocks.
+    """
+    try:
+        document = trafilatura.bare_extraction(
+            html, include_comments=False, include_tables=True, with_metadata=True, deduplicate=False
+        )
+    except (RecursionError, ValueError, TypeError, AttributeError):
+        document = None
+    if document is not None and document.text and document.text.strip():
+        paragraphs = [line for line in document.text.split("\n") if line.strip()]
+        return "\n\n".join(paragraphs), page_metadata(document), "trafilatura"
+    try:
+        soup = BeautifulSoup(html, "html.parser")
+        for tag in soup(HIDDEN_TAGS):
+            tag.decompose()
+        text = soup.get_text("\n")
+    except RecursionError:
+        return None
+    return (text, {}, "beautifulsoup") if text.strip() else None

@@ -1,0 +1,186 @@
+"""Inputs: find the files, read their bytes (plain, gzip or bzip2) and turn them into raw text documents.
+
+Every file found ends up as raw documents or as a Reject with a reason; nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import bz2
+import glob
+import gzip
+import hashlib
+import json
+import os
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .document import Reject
+from .encoding import UndecodableError, decode_bytes
+from .extract import declared_charset, extract_html
+
+KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+COMPRESSIONS = {".gz": gzip.open, ".bz2": bz2.open}
+
+
+class UsageError(ValueError):
+    """A problem with the command line, such as an input path that does not exist."""
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file to read: its path on disk and its name in the output (relative to its input root)."""
+
+    path: str
+    source: str
+
+
+@dataclass
+class RawDocument:
+    """Decoded text of one document, before any cleaning."""
+
+    source: str
+    kind: str
+    text: str
+    encoding: dict
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return hashlib.sha256(self.source.encode("utf-8")).hexdigest()[:16]
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for directory, subdirs, files in os.walk(root, followlinks=False):
+        subdirs.sort()
+        base = Path(directory)
+        for name in sorted(files):
+            yield base / name
+        for name in subdirs:
+            if (base / name).is_symlink():
+                yield base / name  # a linked directory is reported, never followed (no loops)
+
+
+def discover_inputs(paths: list[str]) -> tuple[list[InputFile], list[Reject]]:
+    """Expand directories (recursively), files and globs into input files sorted by source.
+
+    Raises UsageError naming the first path that matches nothing.
+    """
+    found: dict[str, InputFile] = {}
+    rejects: list[Reject] = []
+    for spec in paths:
+        matches = [Path(p) for p in sorted(glob.glob(spec, recursive=True))] if glob.has_magic(spec) else [Path(spec)]
+        if not matches or not (matches[0].exists() or matches[0].is_symlink()):
+            raise UsageError(f"input path not found: {spec}")
+        for match in matches:
+            if match.is_dir() and not match.is_symlink():
+                root = match.resolve()
+                for path in _walk(match):
+                    source = path.relative_to(match).as_posix()
+                    _add(found, rejects, path, source, root)
+            else:
+                _add(found, rejects, match, match.name, match.parent.resolve())
+    return sorted(found.values(), key=lambda item: item.source), rejects
+
+
+def _add(found: dict, rejects: list, path: Path, source: str, root: Path) -> None:
+    if source in found:
+        return
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            rejects.append(Reject(source, "unreadable", "broken symlink or symlink loop"))
+            return
+        if not target.is_relative_to(root):
+            rejects.append(Reject(source, "outside_input", f"symlink leads outside the input ({target})"))
+            return
+        if target.is_dir():
+            rejects.append(Reject(source, "not_a_file", "symlink to a directory inside the input (read there)"))
+            return
+    found[source] = InputFile(str(path), source)
+
+
+def kind_of(name: str) -> tuple[str | None, str | None]:
+    """(kind, compression) from a file name: 'a.html.gz' -> ('html', '.gz')."""
+    stem, compression = name, None
+    suffix = Path(name).suffix.lower()
+    if suffix in COMPRESSIONS:
+        compression = suffix
+        stem = name[: -len(suffix)]
+    return KINDS.get(Path(stem).suffix.lower()), compression
+
+
+def read_bytes(path: str, compression: str | None, limit: int) -> bytes:
+    """At most limit + 1 bytes of the file, decompressed; the caller checks the size."""
+    opener = COMPRESSIONS.get(compression, open)
+    with opener(path, "rb") as handle:
+        return handle.read(limit + 1)
+
+
+def read_documents(item: InputFile, config: Config) -> Iterator[RawDocument | Reject]:
+    """Raw documents from one input file (one, or one per JSONL line), or Rejects saying why not."""
+    kind, compression = kind_of(item.source)
+    if kind is None:
+        yield Reject(item.source, "unsupported_type", "not .txt, .html, .htm or .jsonl (optionally .gz/.bz2)")
+        return
+    limit = config.input.max_file_bytes
+    try:
+        if os.path.isdir(item.path):
+            yield Reject(item.source, "not_a_file", "a directory with a file name")
+            return
+        data = read_bytes(item.path, compression, limit)
+    except (gzip.BadGzipFile, OSError, EOFError, zlib.error, ValueError) as error:
+        reason = "corrupt_archive" if compression and not isinstance(error, PermissionError) else "unreadable"
+        yield Reject(item.source, reason, f"{type(error).__name__}: {error}")
+        return
+    if len(data) > limit:
+        yield Reject(item.source, "too_large", f"more than input.max_file_bytes = {limit} bytes")
+        return
+    if not data.strip():
+        yield Reject(item.source, "empty", "no content")
+        return
+    if kind == "jsonl":
+        yield from _jsonl_documents(item.source, data, config.input.jsonl_text_field)
+        return
+    try:
+        decoded = decode_bytes(data, declared_charset(data) if kind == "html" else None)
+    except UndecodableError as error:
+        yield Reject(item.source, error.reason, str(error))
+        return
+    encoding = {"detected": decoded.encoding, "notes": decoded.notes}
+    if kind == "html":
+        extracted = extract_html(decoded.text)
+        if extracted is None:
+            yield Reject(item.source, "unparseable_html", "no text could be extracted from the HTML")
+            return
+        text, metadata, method = extracted
+        encoding["notes"] = [*decoded.notes, f"text extracted by {method}"]
+        yield RawDocument(item.source, kind, text, encoding, metadata)
+    else:
+        yield RawDocument(item.source, kind, decoded.text, encoding)
+
+
+def _jsonl_documents(source: str, data: bytes, text_field: str) -> Iterator[RawDocument | Reject]:
+    try:
+        decoded = decode_bytes(data)
+    except UndecodableError as error:
+        yield Reject(source, error.reason, str(error))
+        return
+    for number, line in enumerate(decoded.text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        line_source = f"{source}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Reject(line_source, "bad_jsonl_line", f"line {number}: invalid JSON ({error.msg})")
+            continue
+        text = record.get(text_field) if isinstance(record, dict) else None
+        if not isinstance(text, str):
+            yield Reject(line_source, "bad_jsonl_line", f"line {number}: field {text_field!r} is missing or not a string")
+            continue
+        metadata = {key: record[key] for key in ("url", "title") if isinstance(record.get(key), str)}
+        yield RawDocument(line_source, "jsonl", text, {"detected": decoded.encoding, "notes": decoded.notes}, metadata)

@@ -1,0 +1,57 @@
+"""Corpus-level repeated lines: a short line found in many documents is site furniture.
+
+Map: each shard yields the set of line keys of each document (64-bit hashes of the
+normalised line).  Reduce: count in how many documents each key occurs and keep
+those above the threshold.  The second pass removes lines whose key is frequent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+
+import numpy as np
+
+from .config import RepeatsConfig
+from .document import Document
+
+DIGITS = re.compile(r"\d+")
+
+
+def line_key(text: str) -> int:
+    """A stable 64-bit key for a line: case and digits folded, so 'Page 2 of 9' ~ 'Page 3 of 9'."""
+    folded = DIGITS.sub("0", text.lower())
+    return int.from_bytes(hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+def document_keys(doc: Document, config: RepeatsConfig) -> np.ndarray:
+    """The distinct keys of a document's candidate lines (short enough to be furniture)."""
+    keys = {line_key(line.text) for line in doc.lines if len(line.text) <= config.max_line_chars}
+    return np.fromiter(keys, dtype=np.int64, count=len(keys))
+
+
+def count_keys(key_arrays: list[np.ndarray]) -> Counter:
+    """Map-side partial count: key -> number of documents holding it."""
+    if not key_arrays:
+        return Counter()
+    keys, counts = np.unique(np.concatenate(key_arrays), return_counts=True)
+    return Counter(dict(zip(keys.tolist(), counts.tolist())))
+
+
+def frequent_keys(total: Counter, documents: int, config: RepeatsConfig) -> frozenset[int]:
+    """Keys found in enough documents to count as furniture; none for a small corpus."""
+    if not config.enabled or documents < config.min_corpus_docs:
+        return frozenset()
+    needed = max(config.min_docs, config.min_fraction * documents)
+    return frozenset(key for key, count in total.items() if count >= needed)
+
+
+def drop_repeated_lines(doc: Document, frequent: frozenset[int], config: RepeatsConfig) -> Document:
+    """Remove lines whose key occurs across many documents of the corpus."""
+    if frequent:
+        doc.drop(
+            [i for i, line in enumerate(doc.lines) if len(line.text) <= config.max_line_chars and line_key(line.text) in frequent],
+            "repeats.corpus_line",
+        )
+    return doc

@@ -1,0 +1,54 @@
+"""Output files, written atomically: a temporary file in the same directory, fsync, then rename."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def atomic_open(path: str | Path, mode: str = "w"):
+    """Open a temporary sibling of `path`; on success it replaces `path`, on error it is removed."""
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    handle = open(temporary, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "\n")
+    try:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.close()
+        os.replace(temporary, path)
+    except BaseException:
+        handle.close()
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def json_line(record: dict) -> str:
+    """One JSONL line: UTF-8 as is, keys in a fixed order, no trailing spaces."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def write_jsonl(path: str | Path, records: Iterable[dict]) -> int:
+    """Write records atomically; returns how many were written."""
+    count = 0
+    with atomic_open(path) as handle:
+        for record in records:
+            handle.write(json_line(record))
+            count += 1
+    return count
+
+
+def read_jsonl(path: str | Path) -> Iterable[dict]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            yield json.loads(line)
+
+
+def write_json(path: str | Path, data: dict) -> None:
+    with atomic_open(path) as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2, sort_keys=True)
+        handle.write("\n")
