@@ -95,7 +95,7 @@ def to_record(doc: Document) -> dict:
         "paragraphs": text.count("\n\n") + 1,
         "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "encoding": doc.encoding,
-        "removed": doc.removed,
+        "removed": sorted(doc.removed, key=lambda entry: entry["line"]),
         "quality": doc.signals,
         "duplicate_of": None,
         "similarity": None,

@@ -33,6 +33,14 @@ BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+# UTF-16/32 are recognised above (BOM or NUL pattern); detection must not guess them for 8-bit text.
+WIDE_ENCODINGS = ["utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be"]
+
+# Most common legacy encodings on the web first: they win ties in detection.
+WEB_ENCODING_RANK = {name: rank for rank, name in enumerate(
+    ["cp1252", "latin_1", "iso8859_15", "cp1251", "cp1250", "gb18030", "shift_jis", "euc_kr", "big5", "koi8_r"]
+)}
+
 BINARY_SIGNATURES = (
     b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x7fELF",
     b"\x1f\x8b", b"BZh", b"\x28\xb5\x2f\xfd", b"RIFF", b"OggS", b"ID3",
@@ -109,8 +117,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
     """Decode bytes: BOM, then UTF-8, then a declared charset, then detection.
 
-    >>> decode_bytes("café".encode("cp1252")).text
-    'café'
+    >>> decode_bytes("Le café est très chaud, déjà servi.".encode("cp1252")).text
+    'Le café est très chaud, déjà servi.'
     """
     for bom, codec in BOMS:
         if data.startswith(bom):
@@ -132,13 +140,23 @@ def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
             return DecodedText(data.decode(declared), codecs.lookup(declared).name + " (declared)")
         except (LookupError, UnicodeDecodeError):
             pass
-    best = charset_normalizer.from_bytes(data[:262144]).best()
+    best = _detect(data[:262144])
     if best is None:
         raise UndecodableError("undecodable", "no text encoding fits these bytes")
     return DecodedText(data.decode(best.encoding, errors="replace"), best.encoding + " (detected)")
 
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _detect(sample: bytes):
+    """charset-normalizer's best match; ties go to the encoding most common on the web."""
+    matches = list(charset_normalizer.from_bytes(sample, cp_exclusion=WIDE_ENCODINGS))
+    if not matches:
+        return None
+    best = matches[0]
+    tied = [m for m in matches if m.chaos <= best.chaos and m.coherence >= best.coherence - 0.01]
+    return min(tied, key=lambda m: WEB_ENCODING_RANK.get(m.encoding, len(WEB_ENCODING_RANK)))
 
 
 def _has_utf8_multibyte(data: bytes) -> bool:
