@@ -42,10 +42,10 @@ class RepeatsConfig:
 @dataclass(frozen=True)
 class DedupConfig:
     enabled: bool = True
-    shingle_words: int = 5
-    num_perm: int = 128
-    bands: int = 16
-    threshold: float = 0.8
+    shingle_words: int = 5  # shingles are runs of this many words
+    num_perm: int = 120  # MinHash values per document
+    bands: int = 24  # LSH bands of num_perm // bands values; sharing one band makes two documents candidates
+    threshold: float = 0.7  # candidates with at least this estimated Jaccard similarity are near duplicates
     drop: bool = False
 
 

@@ -1,4 +1,10 @@
-"""Exact and near-duplicate detection: MinHash signatures per document (map), LSH clustering (reduce).
+"""Exact and near-duplicate detection: a signature per document (map), LSH clustering (reduce).
+
+Words are lower-cased runs of letters and digits; a document's shingles are its runs of
+`shingle_words` consecutive words.  The near-duplicate signature is a one-permutation MinHash
+(one 64-bit hash per shingle, split into `num_perm` bins, the minimum kept per bin, empty bins
+filled by rotation densification, Shrivastava & Li 2014): it estimates Jaccard similarity like
+a classic `num_perm`-permutation MinHash at a fraction of the cost, all in numpy.
 
 Clusters are deterministic: documents are taken in source order and each cluster's
 representative is its first document, whatever order the files were listed in.
@@ -7,15 +13,21 @@ representative is its first document, whatever order the files were listed in.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
 
 from .config import DedupConfig
 
-WORD = re.compile(r"\w+")
+# Bytes of UTF-8 text that belong to words: ASCII letters, digits, '_' and every non-ASCII byte
+# except the punctuation blocks handled in `word_mask`.
+_WORD_BYTE = np.zeros(256, dtype=bool)
+_WORD_BYTE[[*b"0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = True
+_WORD_BYTE[0x80:] = True
+_BASE = 0x100000001B3  # odd multiplier of the per-word polynomial hash (mod 2**64)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_U64 = np.uint64
 
 
 @dataclass(frozen=True)
@@ -24,32 +36,134 @@ class DedupKey:
 
     id: str
     source: str
-    exact: bytes  # sha256 of the normalised text
-    signature: bytes  # MinHash values as uint32
+    exact: bytes  # sha256 of the normalised text (lower-cased words joined by single spaces)
+    signature: bytes  # num_perm MinHash values as uint32
 
 
-def normalised_words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: spreads every input bit over the whole 64-bit output."""
+    values = values ^ (values >> _U64(30))
+    values = values * _U64(0xBF58476D1CE4E5B9)
+    values = values ^ (values >> _U64(27))
+    values = values * _U64(0x94D049BB133111EB)
+    return values ^ (values >> _U64(31))
+
+
+def word_mask(data: np.ndarray) -> np.ndarray:
+    """True for the bytes that belong to words; Unicode punctuation and spaces count as separators.
+
+    Separators among non-ASCII characters: U+00A0-U+00BF (no-break space, « », ¡ ¿, ©, °),
+    U+2000-U+207F (typographic spaces, dashes, curly quotes, …, •) and U+3000-U+303F (CJK punctuation).
+    """
+    word = _WORD_BYTE[data]
+    lead, second = data[:-1], data[1:]
+    latin1 = np.flatnonzero((lead == 0xC2) & (second >= 0xA0))
+    general = np.flatnonzero((lead[:-1] == 0xE2) & (second[:-1] <= 0x81) & (second[:-1] >= 0x80))
+    cjk = np.flatnonzero((lead[:-1] == 0xE3) & (second[:-1] == 0x80))
+    for starts, width in ((latin1, 2), (general, 3), (cjk, 3)):
+        for offset in range(width):
+            word[starts + offset] = False
+    return word
+
+
+def word_spans(data: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(word mask, word start offsets, word end offsets) of UTF-8 bytes."""
+    word = word_mask(data)
+    edges = np.flatnonzero(np.diff(word, prepend=False, append=False))
+    return word, edges[0::2], edges[1::2]
+
+
+def utf8_bytes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+
+
+_CACHED_POWERS = 1 << 20  # texts up to 1 MiB reuse one table; longer ones compute their own
+
+
+def _compute_powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """BASE**(i+1) and BASE**-(i+1) mod 2**64 for i < size."""
+    inverse = pow(_BASE, -1, 2**64)
+    return np.cumprod(np.full(size, _BASE, dtype=np.uint64)), np.cumprod(np.full(size, inverse, dtype=np.uint64))
+
+
+@lru_cache(maxsize=1)
+def _cached_powers() -> tuple[np.ndarray, np.ndarray]:
+    return _compute_powers(_CACHED_POWERS)
+
+
+def word_hashes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of every word, from prefix sums of a polynomial hash (mod 2**64)."""
+    powers, inverses = _cached_powers() if len(data) < _CACHED_POWERS else _compute_powers(len(data) + 1)
+    prefix = np.concatenate(([_U64(0)], np.cumsum(data * powers[: len(data)], dtype=np.uint64)))
+    return _mix((prefix[ends] - prefix[starts]) * inverses[starts])
+
+
+def ngram_hashes(words: np.ndarray, n: int) -> np.ndarray:
+    """A 64-bit hash for each run of n consecutive words (one run of all words when fewer than n)."""
+    n = min(n, len(words))
+    if n == 0:
+        return words
+    count = len(words) - n + 1
+    combined = words[:count].copy()
+    for offset in range(1, n):
+        combined = combined * _MIX + words[offset : offset + count]
+    return _mix(combined)
+
+
+def minhash_signature(shingles: np.ndarray, num_perm: int) -> np.ndarray:
+    """One-permutation MinHash with rotation densification: num_perm uint32 values."""
+    bins = (shingles % _U64(num_perm)).astype(np.intp)
+    signature = np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
+    np.minimum.at(signature, bins, shingles // _U64(num_perm))
+    filled = np.flatnonzero(signature != np.iinfo(np.uint64).max)
+    if len(filled) == 0:
+        return np.zeros(num_perm, dtype=np.uint32)
+    slots = np.arange(num_perm)
+    source = filled[np.searchsorted(filled, slots) % len(filled)]
+    distance = ((source - slots) % num_perm).astype(np.uint64)
+    densified = signature[source] + distance * _MIX
+    return (_mix(densified) >> _U64(32)).astype(np.uint32)
 
 
 def dedup_key(doc_id: str, source: str, text: str, config: DedupConfig) -> DedupKey:
-    """Exact hash and MinHash signature of a document's cleaned text."""
-    words = normalised_words(text)
-    exact = hashlib.sha256(" ".join(words).encode("utf-8")).digest()
-    n = config.shingle_words
-    shingles = {" ".join(words[i : i + n]).encode("utf-8") for i in range(max(1, len(words) - n + 1))}
-    minhash = MinHash(num_perm=config.num_perm, seed=1)
-    minhash.update_batch(sorted(shingles))
-    return DedupKey(doc_id, source, exact, minhash.hashvalues.astype(np.uint32).tobytes())
+    """Exact hash and MinHash signature of a document's cleaned text.
+
+    >>> a = dedup_key("a", "a", "The cat sat. On the mat!", DedupConfig())
+    >>> b = dedup_key("b", "b", "the CAT sat on\\nthe mat", DedupConfig())
+    >>> a.exact == b.exact, a.signature == b.signature
+    (True, True)
+    """
+    data = utf8_bytes(text.lower())
+    word, starts, ends = word_spans(data)
+    spaced = np.where(word, data, np.uint8(32))
+    keep = word.copy()
+    keep[starts[1:] - 1] = True  # one space before every word but the first
+    exact = hashlib.sha256(spaced[keep].tobytes()).digest()
+    shingles = ngram_hashes(word_hashes(data, starts, ends), config.shingle_words)
+    return DedupKey(doc_id, source, exact, minhash_signature(shingles, config.num_perm).tobytes())
+
+
+def source_order(source: str) -> tuple[str, int]:
+    """Sort key for sources: by file, then by line number for JSONL lines ('a.jsonl:10' after 'a.jsonl:9')."""
+    head, _, tail = source.rpartition(":")
+    return (head, int(tail)) if head and tail.isdigit() else (source, 0)
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures: the fraction of equal values."""
+    return round(float(np.mean(a == b)), 4)
 
 
 def find_duplicates(keys: list[DedupKey], config: DedupConfig) -> dict[str, tuple[str, float]]:
     """id -> (id of its cluster's first document, estimated Jaccard similarity to it).
 
-    Only documents that belong to a cluster are in the result; representatives are not.
+    Same normalised text joins a cluster at once; otherwise each LSH candidate (a document sharing
+    at least one band of `num_perm // bands` values) joins when its estimated similarity reaches
+    `threshold`.  Only documents that belong to a cluster are in the result; representatives are not.
     """
-    keys = sorted(keys, key=lambda key: key.source)
-    rows = config.num_perm // config.bands
+    keys = sorted(keys, key=lambda key: (source_order(key.source), key.id))
+    rows = max(1, config.num_perm // config.bands)
+    width = rows * 4  # bytes per band
     parent = list(range(len(keys)))
 
     def root(i: int) -> int:
@@ -58,36 +172,30 @@ def find_duplicates(keys: list[DedupKey], config: DedupConfig) -> dict[str, tupl
             i = parent[i]
         return i
 
-    def join(i: int, j: int) -> None:
-        a, b = root(i), root(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-
     signatures = [np.frombuffer(key.signature, dtype=np.uint32) for key in keys]
     first_exact: dict[bytes, int] = {}
-    buckets: dict[tuple[int, bytes], int] = {}
+    buckets: dict[tuple[int, bytes], list[int]] = {}
     for i, key in enumerate(keys):
         if key.exact in first_exact:
-            join(first_exact[key.exact], i)
+            parent[i] = root(first_exact[key.exact])
             continue
         first_exact[key.exact] = i
-        candidates = set()
-        for band in range(config.bands):
-            bucket = (band, key.signature[band * rows * 4 : (band + 1) * rows * 4])
-            if bucket in buckets:
-                candidates.add(buckets[bucket])
-            else:
-                buckets[bucket] = i
+        candidates: set[int] = set()
+        for band in range(min(config.bands, config.num_perm // rows)):
+            members = buckets.setdefault((band, key.signature[band * width : (band + 1) * width]), [])
+            candidates.update(members)
+            members.append(i)
         for j in sorted(candidates):
-            if float(np.mean(signatures[i] == signatures[j])) >= config.threshold:
-                join(j, i)
+            if root(j) != root(i) and similarity(signatures[i], signatures[j]) >= config.threshold:
+                a, b = root(i), root(j)
+                parent[max(a, b)] = min(a, b)
     result = {}
     for i, key in enumerate(keys):
         representative = root(i)
         if representative != i:
             same_text = keys[representative].exact == key.exact
-            similarity = 1.0 if same_text else round(float(np.mean(signatures[i] == signatures[representative])), 4)
-            result[key.id] = (keys[representative].id, similarity)
+            score = 1.0 if same_text else similarity(signatures[i], signatures[representative])
+            result[key.id] = (keys[representative].id, score)
     return result
 
 

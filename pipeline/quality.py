@@ -1,75 +1,196 @@
-"""Quality signals (Gopher-style), stored on every record; thresholds are opt-in in the config."""
+"""Quality signals stored on every record (Gopher rules, Rae et al. 2021, as datatrove computes them).
+
+Nothing is dropped by default; `filters.quality_thresholds` in the config turns a signal into a
+filter (`{"dup_line_frac": {"max": 0.3}}`) and a document outside its bounds is rejected with
+reason `quality.<signal>`.
+
+Definitions follow datatrove's GopherQualityFilter and GopherRepetitionFilter:
+- lines are the text split at runs of line breaks, paragraphs at runs of two or more;
+- `dup_*_frac`: occurrences after the first of a repeated line/paragraph, over all lines/paragraphs;
+  `dup_*_char_frac`: their characters over the text's characters;
+- `top_{n}_gram_char_frac` (n = 2..4): characters of the most frequent word n-gram (words joined by
+  spaces) times its count, over the text's characters (the first n-gram when none repeats);
+- `dup_{n}_gram_char_frac` (n = 5..10): scanning left to right, each n-gram seen before adds its
+  characters (words joined without spaces) and the scan jumps n words; over the text's characters.
+Two deliberate differences: words are runs of letters and digits (datatrove uses NLTK tokens,
+which also count punctuation marks), and an n-gram counts as "seen" when it occurred anywhere
+earlier, also inside a span the scan jumped over.  `stop_word_ratio` uses the stop-word list of the
+detected language instead of Gopher's eight English words; `end_punctuation_line_ratio` (C4) and
+the ratios below are extra measures.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
+import numpy as np
+
+from .dedup import utf8_bytes, word_hashes, word_spans
 from .stopwords import stopwords_for
 
-WORD = re.compile(r"\w+", re.UNICODE)
-SYMBOLS = ("#", "...", "…")
-END_PUNCTUATION = tuple(".!?…\"'”’)»")
+PARAGRAPH_BREAKS = re.compile(r"\n{2,}")
+BULLETS = frozenset("•●▪◦‣⁃*·-")
+END_PUNCTUATION = frozenset(".!?…\"'”’)»")
+_NGRAM_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+TOP_NGRAMS = (2, 3, 4)
+DUP_NGRAMS = (5, 6, 7, 8, 9, 10)
+_CONTINUATION = np.zeros(256, dtype=bool)
+_CONTINUATION[0x80:0xC0] = True
+_LETTER = np.zeros(256, dtype=bool)
+_LETTER[[*b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = True
+_LETTER[0x80:] = True  # every non-ASCII word character counts as a letter
 
 
-def _duplicate_ngram_fraction(words: list[str], n: int) -> float:
-    """Fraction of characters inside n-grams that occur more than once (Gopher's dup_ngram_char_frac)."""
-    if len(words) < n:
-        return 0.0
-    ngrams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
-    counts = Counter(ngrams)
-    covered = [False] * len(words)
-    for i, gram in enumerate(ngrams):
-        if counts[gram] > 1:
-            for j in range(i, i + n):
-                covered[j] = True
-    total = sum(len(word) for word in words)
-    return round(sum(len(w) for w, c in zip(words, covered) if c) / total, 4) if total else 0.0
+def _ratio(part: float, whole: float) -> float:
+    return round(part / whole, 4) if whole else 0.0
 
 
-def _top_ngram_fraction(words: list[str], n: int) -> float:
-    """Fraction of characters covered by the most frequent n-gram (Gopher's top_ngram_char_frac)."""
-    if len(words) < n:
-        return 0.0
-    counts = Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
-    gram, count = counts.most_common(1)[0]
-    total = sum(len(word) for word in words)
-    return round(sum(len(w) for w in gram) * count / total, 4) if total and count > 1 else 0.0
+def _duplicates(items: list[str]) -> tuple[int, int]:
+    """(occurrences after the first of repeated items, their characters), as datatrove's find_duplicates."""
+    counts = Counter(items)
+    return len(items) - len(counts), sum(len(item) * (count - 1) for item, count in counts.items() if count > 1)
+
+
+def _line_shapes(lines: list[str]) -> tuple[int, int, int]:
+    """How many lines start with a bullet, end with an ellipsis, end with terminal punctuation."""
+    stripped = [line.strip() for line in lines]
+    firsts = Counter(line[:1] for line in stripped)
+    lasts = Counter(line[-1:] for line in stripped)
+    bullets = sum(firsts[char] for char in BULLETS)
+    ellipses = lasts["…"] + sum(line.endswith("...") for line in stripped if line.endswith("."))
+    return bullets, ellipses, sum(lasts[char] for char in END_PUNCTUATION)
+
+
+@lru_cache(maxsize=128)
+def _stop_word_hashes(language: str | None) -> np.ndarray | None:
+    """Hashes of a language's one-word stop words, comparable with `word_hashes` of lower-cased text."""
+    words = sorted(stopwords_for(language))
+    if not words:
+        return None
+    data = utf8_bytes(" ".join(words))
+    _, starts, ends = word_spans(data)
+    return np.unique(word_hashes(data, starts, ends))
+
+
+def _count_in(values: np.ndarray, ordered: np.ndarray) -> int:
+    """How many values occur in the sorted array `ordered`."""
+    found = ordered[np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)]
+    return int(np.count_nonzero(found == values))
+
+
+def _prefix(values: np.ndarray) -> np.ndarray:
+    return np.concatenate(([0], np.cumsum(values, dtype=np.int64)))
+
+
+def _ngrams_at(hashes: np.ndarray, positions: np.ndarray, n: int) -> np.ndarray:
+    """A hash of the n-gram starting at each of these positions."""
+    grams = hashes[positions]
+    for offset in range(1, n):
+        grams = grams * _NGRAM_MULTIPLIER + hashes[positions + offset]
+    return grams
+
+
+def _occurrences(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each element: the index of the first equal element, and how many equal elements there are."""
+    if len(values) == 0:
+        return values.astype(np.intp), values.astype(np.intp)
+    order = np.argsort(values)
+    ordered = values[order]
+    new_group = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    starts = np.flatnonzero(new_group)
+    group = np.empty(len(values), dtype=np.intp)
+    group[order] = np.cumsum(new_group) - 1
+    return np.minimum.reduceat(order, starts)[group], np.diff(starts, append=len(values))[group]
+
+
+def _repetition(hashes: np.ndarray, lengths: np.ndarray, total_chars: int) -> dict:
+    """Top n-gram and duplicate n-gram character fractions from word hashes and word lengths.
+
+    Each n only looks at the positions whose (n-1)-gram occurs more than once, since an n-gram
+    cannot repeat where its first n-1 words do not: one full pass, then ever smaller ones.
+    """
+    signals: dict[str, float] = {}
+    cumulative = _prefix(lengths)
+    positions = np.arange(len(hashes))
+    for n in (*TOP_NGRAMS, *DUP_NGRAMS):
+        positions = positions[positions + n <= len(hashes)]
+        if len(positions) == 0 and n in DUP_NGRAMS:  # nothing repeats any more
+            signals[f"dup_{n}_gram_char_frac"] = 0.0
+            continue
+        first, counts = _occurrences(_ngrams_at(hashes, positions, n))
+        chars = cumulative[positions + n] - cumulative[positions]  # the n words' characters
+        if n in TOP_NGRAMS:
+            if len(hashes) < n:
+                top = 0
+            elif len(counts) and counts.max() > 1:
+                best = first[counts == counts.max()].min()  # ties go to the n-gram seen first
+                top = (int(chars[best]) + n - 1) * int(counts.max())
+            else:
+                top = int(cumulative[n]) + n - 1  # nothing repeats: the first n-gram, once
+            signals[f"top_{n}_gram_char_frac"] = _ratio(top, total_chars)
+        else:
+            repeated, next_start = 0, 0
+            for index in np.flatnonzero(first < np.arange(len(positions))):
+                if positions[index] >= next_start:
+                    repeated += int(chars[index])
+                    next_start = positions[index] + n
+            signals[f"dup_{n}_gram_char_frac"] = _ratio(repeated, total_chars)
+        positions = positions[counts > 1]
+    return signals
 
 
 def quality_signals(text: str, language: str | None) -> dict:
-    """Word count, mean word length, punctuation, stop-word, symbol and repetition measures."""
-    words = WORD.findall(text)
-    lower = [word.lower() for word in words]
-    lines = [line for line in text.split("\n") if line.strip()]
-    paragraphs = [p for p in text.split("\n\n") if p.strip()]
-    stop = stopwords_for(language)
-    line_counts = Counter(lines)
-    paragraph_counts = Counter(paragraphs)
-    n_words = len(words)
+    """Word, line, paragraph and repetition measures of a cleaned text (see the module docstring)."""
+    total_chars = len(text)
+    lines = [line for line in text.split("\n") if line]
+    paragraphs = [p for p in PARAGRAPH_BREAKS.split(text.strip()) if p]
+    data = utf8_bytes(text)
+    word, starts, ends = word_spans(data)
+    n_words = len(starts)
+    char_starts = _prefix(~_CONTINUATION[data])
+    lengths = char_starts[ends] - char_starts[starts]
+    letters = _prefix(_LETTER[data] & word)
+    lower = utf8_bytes(text.lower())
+    if len(lower) != len(data):  # lower-casing changed byte lengths (rare): re-split the lower-cased text
+        _, lower_starts, lower_ends = word_spans(lower)
+    else:
+        lower_starts, lower_ends = starts, ends
+    stop_words = _stop_word_hashes(language)
+    bullets, ellipses, end_punctuation = _line_shapes(lines)
+    dup_lines, dup_line_chars = _duplicates(lines)
+    dup_paragraphs, dup_paragraph_chars = _duplicates(paragraphs)
     signals = {
         "word_count": n_words,
-        "mean_word_length": round(sum(map(len, words)) / n_words, 3) if n_words else 0.0,
-        "frac_lines_end_punctuation": round(sum(line.rstrip().endswith(END_PUNCTUATION) for line in lines) / len(lines), 4) if lines else 0.0,
-        "stopword_ratio": round(sum(word in stop for word in lower) / n_words, 4) if n_words and stop else None,
-        "symbol_ratio": round(sum(text.count(symbol) for symbol in SYMBOLS) / n_words, 4) if n_words else 0.0,
-        "frac_duplicate_lines": round(sum(c for c in line_counts.values() if c > 1) / len(lines), 4) if lines else 0.0,
-        "frac_duplicate_paragraphs": round(sum(c for c in paragraph_counts.values() if c > 1) / len(paragraphs), 4) if paragraphs else 0.0,
+        "mean_word_length": round(float(lengths.mean()), 3) if n_words else 0.0,
+        "alpha_word_ratio": _ratio(int(np.count_nonzero(letters[ends] > letters[starts])), n_words),
+        "stop_word_ratio": (
+            _ratio(_count_in(word_hashes(lower, lower_starts, lower_ends), stop_words), n_words)
+            if stop_words is not None
+            else None
+        ),
+        "hash_word_ratio": _ratio(text.count("#"), n_words),
+        "ellipsis_word_ratio": _ratio(text.count("...") + text.count("…"), n_words),
+        "bullet_line_ratio": _ratio(bullets, len(lines)),
+        "ellipsis_line_ratio": _ratio(ellipses, len(lines)),
+        "end_punctuation_line_ratio": _ratio(end_punctuation, len(lines)),
+        "dup_line_frac": _ratio(dup_lines, len(lines)),
+        "dup_line_char_frac": _ratio(dup_line_chars, total_chars),
+        "dup_para_frac": _ratio(dup_paragraphs, len(paragraphs)),
+        "dup_para_char_frac": _ratio(dup_paragraph_chars, total_chars),
     }
-    for n in (2, 3, 4):
-        signals[f"top_{n}gram_char_frac"] = _top_ngram_fraction(lower, n)
-    for n in (5, 6, 7, 8, 9, 10):
-        signals[f"dup_{n}gram_char_frac"] = _duplicate_ngram_fraction(lower, n)
+    signals.update(_repetition(word_hashes(data, starts, ends), lengths, total_chars))
     return signals
 
 
 def failed_threshold(signals: dict, thresholds: dict) -> str | None:
-    """The name of the first signal outside its configured {min, max} bounds, if any."""
+    """The name of the first signal (in name order) outside its configured {min, max} bounds, if any."""
     for name in sorted(thresholds):
         value = signals.get(name)
         bounds = thresholds[name]
         if value is None:
             continue
-        if "min" in bounds and value < bounds["min"] or "max" in bounds and value > bounds["max"]:
+        if ("min" in bounds and value < bounds["min"]) or ("max" in bounds and value > bounds["max"]):
             return name
     return None
