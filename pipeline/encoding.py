@@ -14,10 +14,13 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import charset_normalizer
 import ftfy
+from ftfy import chardata
+from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False,  # curly quotes are correct text, not damage
@@ -46,19 +49,27 @@ BINARY_SIGNATURES = (
     b"\x1f\x8b", b"BZh", b"\x28\xb5\x2f\xfd", b"RIFF", b"OggS", b"ID3",
 )
 
-# A line can need ftfy only if it holds a character outside this set: ASCII
-# printable text, common typographic punctuation, and scripts whose text no
-# single-byte mojibake produces (CJK, kana, Hangul, Arabic, Hebrew, Indic, Thai).
-# Latin-1 letters, Latin Extended, Greek and Cyrillic are all possible
-# mojibake, so lines with them go to ftfy.  '&' (HTML entities) and control
-# characters are caught by their own checks.
-_SAFE_CHARS = (
-    "\t\x20-\x25\x27-\x7e"
-    "\u2018\u2019\u201c\u201d\u2013\u2014\u2026"
-    "\u0590-\u06ff\u0900-\u0dff\u0e00-\u0e7f"
-    "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff01-\uff60"
+# The pre-check.  ftfy (with FTFY_CONFIG) can change a text only if one of its fixes
+# has something to act on, so a text with none of these triggers is left as it is:
+#   mojibake repair   -> ftfy's own detector BADNESS_RE (every encoding fix is gated by it)
+#   HTML entities     -> '&'
+#   C0/C1 controls, terminal escapes, bidi controls, BOM, ligatures, line separators,
+#   surrogates        -> the characters those fixes replace (from ftfy's own tables)
+#   NFC normalisation -> text that is not NFC
+# BADNESS_RE is slow, so it only runs on lines holding a MOJIBAKE_HINT: every one of
+# its patterns needs at least one of these characters (accented Latin letters,
+# currency, numeric and box symbols, a few Greek and Cyrillic capitals, never the
+# typographic quotes and dashes of ordinary English text; tests/test_encoding.py checks this).
+_FTFY_CHARS = sorted(
+    {*chardata.CONTROL_CHARS, *chardata.LIGATURES, *range(0x80, 0xA0), 0x1B, 0x2028, 0x2029, *range(0xD800, 0xE000)}
 )
-NEEDS_FTFY = re.compile(f"[^{_SAFE_CHARS}]|&(?:#\\d+|#x[0-9a-fA-F]+|[A-Za-z]+\\d*);?")
+FTFY_TRIGGER = re.compile("&|[" + "".join(re.escape(chr(code)) for code in _FTFY_CHARS) + "]")
+MOJIBAKE_HINT = "[{c1}{bad}{law}{currency}{numeric}{upper_accented}{lower_accented}{box}ÙóвВГРСβΒΓΞΟ]".format(
+    **MOJIBAKE_CATEGORIES
+)
+MOJIBAKE = re.compile(BADNESS_RE.pattern, BADNESS_RE.flags)
+SUSPECT = re.compile(f"{FTFY_TRIGGER.pattern}|{MOJIBAKE_HINT}")
+SUSPECT_IF_NOT_NFC = re.compile(r"[^\t\n\x20-\x25\x27-\x7e]")  # any non-ASCII, control or '&'
 
 ODD_SPACES = dict.fromkeys(
     map(ord, "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
@@ -164,12 +175,29 @@ def _has_utf8_multibyte(data: bytes) -> bool:
 
 
 def needs_ftfy(line: str) -> bool:
-    """Fast pre-check: can ftfy change this line?  False means it certainly cannot.
+    """Pre-check: can ftfy change this line?  False means it certainly cannot.
 
-    >>> needs_ftfy("plain ‘quoted’ text"), needs_ftfy("donâ€™t")
-    (False, True)
+    >>> needs_ftfy("plain ‘quoted’ text, Müller and café"), needs_ftfy("donâ€™t"), needs_ftfy("a &amp; b")
+    (False, True, True)
     """
-    return NEEDS_FTFY.search(line) is not None
+    if SUSPECT.search(line) is None:
+        return not line.isascii() and not unicodedata.is_normalized("NFC", line)
+    if FTFY_TRIGGER.search(line) or not unicodedata.is_normalized("NFC", line):
+        return True
+    return MOJIBAKE.search(line) is not None
+
+
+def suspect_lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line of `text` that holds a character the pre-check must look at."""
+    pattern = SUSPECT if unicodedata.is_normalized("NFC", text) else SUSPECT_IF_NOT_NFC
+    match = pattern.search(text)
+    while match:
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.start())
+        if end < 0:
+            end = len(text)
+        yield start, end
+        match = pattern.search(text, end)
 
 
 def _describe(step) -> str:
@@ -179,23 +207,27 @@ def _describe(step) -> str:
 
 
 def repair_text(text: str) -> tuple[str, list[str]]:
-    """Repair mojibake, entities and control characters line by line.
+    """Repair mojibake, entities and control characters line by line, where the pre-check says ftfy can.
 
     Returns the repaired text and the sorted list of repairs ftfy applied.
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.isascii() and "&" not in text:
-        return text, []
     repairs: set[str] = set()
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
+    pieces: list[str] = []
+    done = 0
+    for start, end in suspect_lines(text):
+        line = text[start:end]
         if needs_ftfy(line):
             fixed, steps = ftfy.fix_and_explain(line, FTFY_CONFIG)
             if fixed != line:
-                lines[index] = fixed
+                pieces += [text[done:start], fixed]
+                done = end
                 repairs.update(_describe(step) for step in steps or ())
-    return "\n".join(lines), sorted(repairs)
+    if not pieces:
+        return text, []
+    pieces.append(text[done:])
+    return "".join(pieces), sorted(repairs)
 
 
 def normalize_whitespace(text: str) -> str:

@@ -1,0 +1,153 @@
+"""Benchmark: the pipeline (1 worker, all cores) beside two floors, on generated corpora.
+
+    make bench                      # the 100 MB corpus
+    make bench ARGS="--sizes 10"    # a quick run
+    make bench ARGS="--sizes 100 1000"
+
+Each variant runs as its own process tree, measured from outside: wall time, CPU
+seconds of the whole tree (`os.wait4` of the variant, which includes its reaped
+workers), and peak memory of the tree (RSS of the process and its children,
+sampled every 50 ms).  Floor A reads every file and writes JSONL; floor B also
+runs `ftfy.fix_text` on every document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_bench_corpus import corpus_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+CLI = str(Path(sys.executable).with_name("clean-corpus"))
+
+
+def input_files(corpus: Path) -> list[Path]:
+    return sorted(path for path in corpus.rglob("*") if path.is_file())
+
+
+def read_file(path: Path) -> bytes:
+    return gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+
+
+def floor(corpus: str, output: str, fix: bool) -> None:
+    """Read every file, decode it, (optionally run ftfy on it) and write one JSONL record per file."""
+    import ftfy
+
+    with open(Path(output) / "corpus.jsonl", "w", encoding="utf-8") as out:
+        for path in input_files(Path(corpus)):
+            text = read_file(path).decode("utf-8", errors="replace")
+            if fix:
+                text = ftfy.fix_text(text)
+            out.write(json.dumps({"source": str(path), "text": text}, ensure_ascii=False) + "\n")
+
+
+def measure(command: list[str]) -> dict:
+    """Run a command; wall seconds, CPU seconds and peak RSS (MB) of its whole process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        root = psutil.Process(process.pid)
+        while not done.is_set():
+            try:
+                tree = [root, *root.children(recursive=True)]
+                total = 0
+                for member in tree:
+                    with contextlib.suppress(psutil.Error):
+                        total += member.memory_info().rss
+                peak = max(peak, total)
+            except psutil.Error:
+                pass
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: {' '.join(command)} failed with status {status}")
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": peak / 1e6}
+
+
+def reduce_state(output: Path) -> float:
+    """Bytes per document of the compact state the reduce steps hold (from the run report)."""
+    report = json.loads((output / "report.json").read_text(encoding="utf-8"))
+    state = report["run"].get("reduce_state_bytes", {})
+    return sum(state.values()) / max(1, report["documents_read"]), state
+
+
+def bench_size(size: int, seed: int, workers: int) -> None:
+    corpus = corpus_dir(size, seed)
+    files = input_files(corpus)
+    megabytes = sum(len(read_file(path)) for path in files) / 1e6  # also warms the page cache
+    print(f"\n## {size} MB corpus: {corpus} ({megabytes:.1f} MB uncompressed, {len(files)} files)")
+    print("note: one run on a shared machine; numbers are noisy")
+    variants = {
+        "pipeline, 1 worker": lambda out: [CLI, str(corpus), "-o", out, "--workers", "1", "--quiet"],
+        f"pipeline, {workers} workers": lambda out: [CLI, str(corpus), "-o", out, "--workers", str(workers), "--quiet"],
+        "floor A: read + write": lambda out: [sys.executable, __file__, "--floor", "A", str(corpus), out],
+        "floor B: A + ftfy": lambda out: [sys.executable, __file__, "--floor", "B", str(corpus), out],
+    }
+    rows = {}
+    state = None
+    for name, command in variants.items():
+        with tempfile.TemporaryDirectory(dir=ROOT / "bench-data") as out:
+            rows[name] = measure(command(out))
+            if name.startswith("pipeline, 1"):
+                state = reduce_state(Path(out))
+    print("| variant | wall s | MB/s | docs/s | CPU s | MB per CPU-s | peak MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, row in rows.items():
+        row["mb_cpu"] = megabytes / row["cpu"]
+        row["mb_s"] = megabytes / row["wall"]
+        print(
+            f"| {name} | {row['wall']:.1f} | {row['mb_s']:.2f} | {len(files) / row['wall']:.0f} | "
+            f"{row['cpu']:.1f} | {row['mb_cpu']:.2f} | {row['peak_mb']:.0f} |"
+        )
+    one, many = rows["pipeline, 1 worker"], rows[f"pipeline, {workers} workers"]
+    floor_a, floor_b = rows["floor A: read + write"], rows["floor B: A + ftfy"]
+    print(f"\nall cores / 1 worker throughput: {many['mb_s'] / one['mb_s']:.2f}x")
+    print(f"pipeline vs floor B (MB per CPU-s): {one['mb_cpu'] / floor_b['mb_cpu']:.1f}x faster")
+    print(f"floor A vs pipeline (MB per CPU-s): pipeline costs {floor_a['mb_cpu'] / one['mb_cpu']:.1f}x floor A")
+    print(f"floor A vs floor B (MB per CPU-s): ftfy costs {floor_a['mb_cpu'] / floor_b['mb_cpu']:.1f}x floor A")
+    per_doc, parts = state
+    detail = ", ".join(f"{key} {value / 1e6:.1f} MB" for key, value in parts.items())
+    print(f"compact reduce state: {per_doc:.0f} bytes per document ({detail})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="clean-corpus benchmark")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100], help="corpus sizes in MB (default 100)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="workers for the all-cores run")
+    parser.add_argument("--floor", choices=["A", "B"], help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.floor:
+        floor(*args.paths, fix=args.floor == "B")
+        return
+    (ROOT / "bench-data").mkdir(exist_ok=True)
+    for size in args.sizes:
+        bench_size(size, args.seed, args.workers)
+
+
+if __name__ == "__main__":
+    main()
