@@ -12,8 +12,11 @@ import signal
 import sys
 
 from . import __version__
-from .config import ConfigError, load_config
+from .config import ConfigError, config_to_toml, load_config
+from .corpus import FORMAT_CHOICES, check_formats
 from .executors import make_executor
+from .explain import explain_command
+from .progress import ProgressBar, show_progress
 from .readers import UsageError
 from .run import run
 
@@ -23,15 +26,19 @@ def build_parser() -> argparse.ArgumentParser:
         prog="clean-corpus",
         description="Clean scraped web articles (.txt, .html, .jsonl, optionally .gz/.bz2) into JSONL with metadata.",
     )
-    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="directories (read recursively), files or globs")
-    parser.add_argument("-o", "--output", required=True, metavar="OUTPUT_DIR", help="where corpus.jsonl, rejected.jsonl and report.json go")
+    parser.add_argument("inputs", nargs="*", metavar="INPUT", help="directories (read recursively), files or globs")
+    parser.add_argument("-o", "--output", metavar="OUTPUT_DIR", help="where the corpus, rejects and report go")
     parser.add_argument("--config", metavar="FILE", help="TOML configuration file (see README)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
     parser.add_argument("--executor", choices=["local", "dask"], default="local", help="local process pool or a Dask cluster")
     parser.add_argument("--scheduler", metavar="ADDRESS", help="address of a running Dask scheduler (with --executor dask)")
     parser.add_argument("--drop-duplicates", action="store_true", help="move duplicates to the rejects instead of marking them")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its finished shards")
-    parser.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    parser.add_argument("--format", choices=["jsonl", "parquet", "both"], help="corpus file format")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar (the closing summary is still printed)")
+    parser.add_argument("--explain", metavar="FILE", help="show how one input file is cleaned, line by line, and exit")
+    parser.add_argument("--html", metavar="OUT.html", help="with --explain: write the explanation as a coloured page")
+    parser.add_argument("--print-config", action="store_true", help="print the effective config as TOML and exit")
     parser.add_argument("--version", action="version", version=f"clean-corpus {__version__}")
     return parser
 
@@ -52,21 +59,35 @@ def format_summary(report: dict, output: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not (args.explain or args.print_config) and not (args.inputs and args.output):
+        parser.error("INPUT and -o OUTPUT_DIR are required (unless --explain or --print-config)")
+    if args.html and not args.explain:
+        parser.error("--html goes with --explain FILE")
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         config = load_config(args.config)
         if args.drop_duplicates:
             config = config.replace("dedup", drop=True)
+        if args.format:
+            config = config.replace("output", formats=FORMAT_CHOICES[args.format])
+        check_formats(config.output.formats)
         from .boilerplate import load_rules
 
         load_rules(config.boilerplate.rules_files, config.boilerplate.disable)
+        if args.print_config:
+            print(config_to_toml(config), end="")
+            return 0
+        if args.explain:
+            return explain_command(args.explain, args.html, config)
         executor = make_executor(args.executor, args.workers, args.scheduler)
     except ConfigError as error:
         print(f"clean-corpus: config error: {error}", file=sys.stderr)
         return 2
+    bar = ProgressBar() if show_progress(args.quiet) else None
     try:
-        report = run(args.inputs, args.output, config, executor, resume=args.resume)
+        report = run(args.inputs, args.output, config, executor, resume=args.resume, progress=bar)
     except UsageError as error:
         print(f"clean-corpus: {error}", file=sys.stderr)
         return 2
@@ -74,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         print("clean-corpus: interrupted; no partial output was left (rerun with --resume to continue)", file=sys.stderr)
         return 130
     finally:
+        if bar:
+            bar.close()
         executor.close()
-    if not args.quiet:
-        print(format_summary(report, args.output), file=sys.stderr)
+    print(format_summary(report, args.output), file=sys.stderr)
     return 0

@@ -24,6 +24,8 @@ from .readers import InputFile, RawDocument, discover_inputs, read_documents
 from .repeats import count_keys, document_keys, frequent_keys
 from .writers import atomic_open, json_line, read_jsonl, write_json, write_jsonl
 
+TOP_REMOVED_LINES = 10  # most frequent removed lines kept per rule and shard, for the report
+
 
 @dataclass(frozen=True)
 class Shard:
@@ -47,6 +49,7 @@ class ShardResult:
     chars_out: int = 0
     lengths: list[list[int]] = field(default_factory=list)  # [chars before, chars after] per kept document
     dedup: list[list[str]] = field(default_factory=list)  # [id, source, exact hex, signature hex]
+    removed_examples: dict = field(default_factory=dict)  # rule -> [[line text, count], ...], this shard's top lines
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,7 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
     removed_chars: Counter = Counter()
     repairs: Counter = Counter()
     languages: Counter = Counter()
+    removed_texts: Counter = Counter()
     part_path, result_path = _part_paths(context.work_dir, shard.index)
     with atomic_open(part_path) as part:
         for raw in _raw_documents(shard, config):
@@ -108,6 +112,7 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
             for entry in cleaned.removed:
                 removed_lines[entry["rule"]] += 1
                 removed_chars[entry["rule"]] += len(entry["text"])
+                removed_texts[entry["rule"], entry["text"]] += 1
             repairs.update(cleaned.encoding.get("repairs", []))
             languages[record["language"] or "unknown"] += 1
             result.chars_in += len(raw.text)
@@ -120,6 +125,10 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
     result.removed_chars = dict(removed_chars)
     result.repairs = dict(repairs)
     result.languages = dict(languages)
+    for (rule, text), count in sorted(removed_texts.items(), key=lambda item: (-item[1], item[0])):
+        examples = result.removed_examples.setdefault(rule, [])
+        if len(examples) < TOP_REMOVED_LINES:
+            examples.append([text, count])
     write_json(result_path, asdict(result))
     return result
 
@@ -154,7 +163,11 @@ def finalize_shard(index: int, context: FinalizeContext) -> tuple[int, list[dict
 
 
 def run(paths: list[str], output_dir: str, config: Config, executor, resume: bool = False, progress=None) -> dict:
-    """Clean the inputs into output_dir; returns the run report (also written as report.json)."""
+    """Clean the inputs into output_dir; returns the run report (also written as report.json and report.html/.md).
+
+    `progress(stage, files)`, if given, is called with ("start", all input files), then for each
+    pass ("count", then "clean") once with no files as it begins and once per finished shard.
+    """
     started = time.time()
     files, input_rejects = discover_inputs(paths)
     output = Path(output_dir)
@@ -164,16 +177,20 @@ def run(paths: list[str], output_dir: str, config: Config, executor, resume: boo
         shutil.rmtree(work_dir)
     work_dir.mkdir(exist_ok=True)
     shards = make_shards(files, config.output.shard_docs)
+    if progress:
+        progress("start", files)
 
     frequent: frozenset[int] = frozenset()
     documents_counted = 0
     if config.repeats.enabled and len(files) >= config.repeats.min_corpus_docs:
         total: Counter = Counter()
-        for documents, counts in executor.map(count_shard, shards, config):
+        if progress:
+            progress("count", ())
+        for shard, (documents, counts) in zip(shards, executor.map(count_shard, shards, config), strict=True):
             documents_counted += documents
             total.update(counts)
             if progress:
-                progress("count", 1)
+                progress("count", shard.files)
         frequent = frequent_keys(total, documents_counted, config.repeats)
 
     context = CleanContext(config, frequent, str(work_dir))
@@ -185,10 +202,12 @@ def run(paths: list[str], output_dir: str, config: Config, executor, resume: boo
             results.append(ShardResult(**json.loads(result_path.read_text(encoding="utf-8"))))
         else:
             todo.append(shard)
+    if progress:
+        progress("clean", ())
     for result in executor.map(clean_shard, todo, context):
         results.append(result)
         if progress:
-            progress("clean", len(shards[result.index].files))
+            progress("clean", shards[result.index].files)
     results.sort(key=lambda result: result.index)
 
     keys = [DedupKey(i, s, bytes.fromhex(e), bytes.fromhex(g)) for r in results for i, s, e, g in r.dedup]
@@ -209,6 +228,9 @@ def run(paths: list[str], output_dir: str, config: Config, executor, resume: boo
     if not shards:
         write_jsonl(output / "corpus.jsonl", [])
         shard_counts.append({"file": "corpus.jsonl", "records": 0})
+    from .corpus import write_formats  # imported here, not on top: pyarrow stays out of the worker processes
+
+    shard_counts = write_formats(output, shard_counts, config.output.formats)
 
     rejects = sorted(
         [r.to_json() for r in input_rejects] + [r for result in results for r in result.rejects] + dropped,
@@ -228,6 +250,9 @@ def run(paths: list[str], output_dir: str, config: Config, executor, resume: boo
         "pipeline_version": __version__,
     }
     write_json(output / "report.json", report)
+    from .report import write_reports  # imported here, not on top: pandas and matplotlib stay out of the workers
+
+    write_reports(output, report, results)
     return report
 
 
