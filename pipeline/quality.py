@@ -12,9 +12,8 @@ Definitions follow datatrove's GopherQualityFilter and GopherRepetitionFilter:
   spaces) times its count, over the text's characters (the first n-gram when none repeats);
 - `dup_{n}_gram_char_frac` (n = 5..10): scanning left to right, each n-gram seen before adds its
   characters (words joined without spaces) and the scan jumps n words; over the text's characters.
-Two deliberate differences: words are runs of letters and digits (datatrove uses NLTK tokens,
-which also count punctuation marks), and an n-gram counts as "seen" when it occurred anywhere
-earlier, also inside a span the scan jumped over.  `stop_word_ratio` uses the stop-word list of the
+One deliberate difference: words are runs of letters and digits (datatrove uses NLTK tokens,
+which also count punctuation marks as words).  `stop_word_ratio` uses the stop-word list of the
 detected language instead of Gopher's eight English words; `end_punctuation_line_ratio` (C4) and
 the ratios below are extra measures.
 """
@@ -105,6 +104,27 @@ def _occurrences(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.minimum.reduceat(order, starts)[group], np.diff(starts, append=len(values))[group]
 
 
+def _scan_duplicates(positions, first, counts, chars, n: int) -> int:
+    """datatrove's find_all_duplicate: left to right, an n-gram already seen adds its characters and
+    the scan jumps n words.  Only n-grams that occur more than once can ever be "seen", so only their
+    positions are visited here; the result is the same as scanning every position.
+    """
+    repeated = 0
+    next_start = 0
+    seen: set[int] = set()
+    repeats = counts > 1
+    visits = zip(positions[repeats].tolist(), first[repeats].tolist(), chars[repeats].tolist(), strict=True)
+    for position, gram, length in visits:
+        if position < next_start:
+            continue
+        if gram in seen:
+            repeated += length
+            next_start = position + n
+        else:
+            seen.add(gram)
+    return repeated
+
+
 def _repetition(hashes: np.ndarray, lengths: np.ndarray, total_chars: int) -> dict:
     """Top n-gram and duplicate n-gram character fractions from word hashes and word lengths.
 
@@ -131,11 +151,7 @@ def _repetition(hashes: np.ndarray, lengths: np.ndarray, total_chars: int) -> di
                 top = int(cumulative[n]) + n - 1  # nothing repeats: the first n-gram, once
             signals[f"top_{n}_gram_char_frac"] = _ratio(top, total_chars)
         else:
-            repeated, next_start = 0, 0
-            for index in np.flatnonzero(first < np.arange(len(positions))):
-                if positions[index] >= next_start:
-                    repeated += int(chars[index])
-                    next_start = positions[index] + n
+            repeated = _scan_duplicates(positions, first, counts, chars, n)
             signals[f"dup_{n}_gram_char_frac"] = _ratio(repeated, total_chars)
         positions = positions[counts > 1]
     return signals
