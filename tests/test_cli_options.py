@@ -1,0 +1,136 @@
+"""Command-line options: --print-config, --format, --config with user rule files, progress and summary."""
+
+from __future__ import annotations
+
+import io
+import tomllib
+
+import pytest
+from test_report import NEWS_DE, RECIPE
+
+from pipeline.cli import main
+from pipeline.config import config_from_dict, load_config
+from pipeline.progress import ProgressBar, show_progress
+from pipeline.readers import InputFile
+
+USER_RULES = """
+[promotion]
+description = "calls to buy a product placed between paragraphs"
+rules = [
+  { id = "shop_link", scope = "line", pattern = '(jetzt|hier) (im shop )?(kaufen|bestellen)|(buy|order) (it )?(now|here|online)' },
+]
+"""
+
+TIP_PAGE = """Ein Dorf rettet seinen Laden
+
+Seit die Bewohner den Dorfladen als Genossenschaft führen, hat er wieder an sechs Tagen in der Woche geöffnet. Über zweihundert Mitglieder haben Anteile gezeichnet.
+
+Jetzt im Shop kaufen
+
+Die Genossenschaft plant nun, auch ein kleines Café einzurichten, das vor allem die älteren Einwohner zusammenbringen soll.
+
+Share on Facebook
+"""
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def print_config(capsys, *args: str) -> dict:
+    assert main(["--print-config", *args]) == 0
+    return tomllib.loads(capsys.readouterr().out)
+
+
+def test_print_config_shows_defaults_and_reads_back(capsys, tmp_path):
+    printed = print_config(capsys)
+    assert printed["repeats"]["min_docs"] == 5 and printed["output"]["formats"] == ["jsonl"]
+    assert config_from_dict(printed) == load_config(None)
+    config_file = tmp_path / "run.toml"
+    config_file.write_text('[dedup]\nthreshold = 0.9\n\n[filters]\nquality_thresholds = { "stop word" = { min = 0.1 } }\n')
+    printed = print_config(capsys, "--config", str(config_file), "--format", "both", "--drop-duplicates")
+    assert printed["dedup"] == {**printed["dedup"], "threshold": 0.9, "drop": True}
+    assert printed["output"]["formats"] == ["jsonl", "parquet"]
+    assert printed["filters"]["quality_thresholds"] == {"stop word": {"min": 0.1}}
+    assert printed["boilerplate"]["classifier"] is True
+    reread = tmp_path / "printed.toml"
+    assert main(["--print-config", "--config", str(config_file)]) == 0
+    reread.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert load_config(reread) == load_config(config_file)
+
+
+def test_bad_format_in_config_stops_before_work(capsys, tmp_path):
+    config_file = tmp_path / "run.toml"
+    config_file.write_text('[output]\nformats = ["csv"]\n', encoding="utf-8")
+    assert main(["in", "-o", str(tmp_path / "out"), "--config", str(config_file)]) == 2
+    assert "output.formats" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(SystemExit) as stop:
+        main(["in", "-o", "out", "--format", "xml"])
+    assert stop.value.code == 2
+
+
+def test_user_rules_extend_and_disable_builtin_rules(capsys, tmp_path):
+    page = tmp_path / "dorfladen.txt"
+    page.write_text(TIP_PAGE, encoding="utf-8")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.toml").write_text(USER_RULES, encoding="utf-8")
+    config_file = tmp_path / "run.toml"
+    config_file.write_text('[boilerplate]\nrules_files = ["rules/shop.toml"]\ndisable = ["share.share_buttons"]\n')
+    assert main(["--explain", str(page)]) == 0
+    default = capsys.readouterr().out
+    assert "+ kept                 Jetzt im Shop kaufen" in default
+    assert "- share.share_buttons  Share on Facebook" in default
+    assert main(["--explain", str(page), "--config", str(config_file)]) == 0
+    configured = capsys.readouterr().out
+    assert "- promotion.shop_link  Jetzt im Shop kaufen" in configured
+    assert "+ kept                 Share on Facebook" in configured
+
+
+def test_progress_bar_counts_files_and_megabytes(tmp_path):
+    files = []
+    for index in range(3):
+        path = tmp_path / f"{index}.txt"
+        path.write_bytes(b"x" * 500_000)
+        files.append(InputFile(str(path), path.name))
+    files.append(InputFile(str(tmp_path / "gone.txt"), "gone.txt"))
+    stream = FakeTerminal()
+    bar = ProgressBar(stream)
+    bar("start", files)
+    bar("clean", ())
+    bar("clean", files[:2])
+    assert "2/4" in stream.getvalue().split("\r")[-1] and "1.0/1.5 MB" in stream.getvalue()
+    bar("clean", files[2:])
+    bar.close()
+    final = stream.getvalue().split("\r")[-1]
+    assert final.startswith("cleaning: 100%") and "4/4" in final and "1.5/1.5 MB" in final
+
+
+def test_progress_only_for_a_terminal_without_quiet():
+    assert show_progress(False, FakeTerminal())
+    assert not show_progress(True, FakeTerminal())
+    assert not show_progress(False, io.StringIO())
+
+
+def run_cli(monkeypatch, stderr, tmp_path, *args: str) -> str:
+    source = tmp_path / "in"
+    source.mkdir(exist_ok=True)
+    (source / "recipe.txt").write_text(RECIPE, encoding="utf-8")
+    (source / "bibliothek.txt").write_text(NEWS_DE, encoding="utf-8")
+    monkeypatch.setattr("sys.stderr", stderr)
+    assert main([str(source), "-o", str(tmp_path / "out"), "--workers", "1", *args]) == 0
+    return stderr.getvalue()
+
+
+def test_terminal_gets_bar_and_summary(monkeypatch, tmp_path):
+    err = run_cli(monkeypatch, FakeTerminal(), tmp_path)
+    assert "cleaning: 100%" in err and "2/2" in err
+    assert err.rstrip().splitlines()[-1].startswith("clean-corpus: 2 documents read, 2 kept, 0 rejected")
+
+
+@pytest.mark.parametrize("stream, flags", [(io.StringIO(), ()), (FakeTerminal(), ("--quiet",))])
+def test_no_bar_when_piped_or_quiet_but_still_a_summary(monkeypatch, tmp_path, stream, flags):
+    err = run_cli(monkeypatch, stream, tmp_path, *flags)
+    assert "%|" not in err
+    assert err.startswith("clean-corpus: 2 documents read, 2 kept") and err.count("\n") == 1
