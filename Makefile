@@ -6,7 +6,7 @@ INPUT ?= seeds
 OUTPUT ?= output
 ARGS ?=
 
-.PHONY: clean-corpus test lint eval bench setup clean
+.PHONY: clean-corpus test lint eval bench setup clean report-screenshot
 
 setup: $(VENV)/.installed
 
@@ -34,5 +34,13 @@ eval: setup
 bench: setup
 	$(BIN)/python scripts/bench.py $(ARGS)
 
+# Clean INPUT, then render OUTPUT/report.html in headless Chromium (installed with apt when missing)
+# to OUTPUT/report.png, to look at the page as a browser shows it.
+report-screenshot: clean-corpus
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	chromium --headless --no-sandbox --disable-gpu --window-size=1200,4000 \
+		--screenshot=$(abspath $(OUTPUT))/report.png file://$(abspath $(OUTPUT))/report.html
+
 clean:
-	rm -rf $(VENV) $(OUTPUT)/corpus*.jsonl $(OUTPUT)/rejected.jsonl $(OUTPUT)/report.* $(OUTPUT)/manifest.json
+	rm -rf $(VENV) $(OUTPUT)/corpus*.jsonl $(OUTPUT)/corpus*.parquet $(OUTPUT)/rejected.jsonl $(OUTPUT)/report.* \
+		$(OUTPUT)/manifest.json

@@ -66,8 +66,8 @@ def _bar_plot(frame: pd.DataFrame, label: str, value: str, xlabel: str) -> Figur
 def _length_plot(lengths: pd.DataFrame) -> Figure:
     figure = Figure(figsize=(7, 3.2))
     axes = figure.subplots()
-    top = max(int(lengths.to_numpy().max()), 10)
-    bins = np.logspace(0, np.log10(top) + 0.01, 40)
+    values = lengths.to_numpy().clip(min=1)
+    bins = np.logspace(np.log10(values.min()), np.log10(max(values.max(), 10)) + 0.01, 40)
     for column, color in (("before", "#c44e52"), ("after", "#4c72b0")):
         axes.hist(lengths[column].clip(lower=1), bins=bins, alpha=0.6, label=column, color=color)
     axes.set_xscale("log")
