@@ -42,9 +42,9 @@ class Cleaner:
     def rules(self) -> RuleSet:
         return load_rules(self.config.boilerplate.rules_files, self.config.boilerplate.disable)
 
-    def clean(self, raw: RawDocument) -> Document | Reject:
-        """All stages in order; a Reject when nothing worth keeping is left."""
-        doc = prepare(raw)
+    def clean(self, raw: RawDocument | Document) -> Document | Reject:
+        """All stages in order (a raw document is prepared first); a Reject when nothing worth keeping is left."""
+        doc = prepare(raw) if isinstance(raw, RawDocument) else raw
         if not doc.lines:
             return Reject(doc.source, "empty", "no text after decoding and whitespace normalisation")
         doc = apply_rules(doc, self.rules)

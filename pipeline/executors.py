@@ -1,25 +1,17 @@
-"""Executors run a function over work items, in order: in-process, a local process pool, or Dask.
+"""Executors run a function over work items and yield the results in order: in-process, a local
+process pool, or a Dask cluster.
 
-The function is `fn(item, shared)`; `shared` is sent to each worker once.  Stage
-code never knows which executor runs it.
+The function is `fn(item, shared)`: a module-level function, `shared` a picklable context
+(config, corpus-level state).  Stage code never knows which executor runs it.  `close()`
+stops the workers at once (also in the middle of a map, on Ctrl-C or SIGTERM) and may be
+called more than once.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterable, Iterator
-
-_worker_shared = None
-
-
-def _set_shared(shared) -> None:
-    global _worker_shared
-    _worker_shared = shared
-
-
-def _call_with_shared(job):
-    fn, item = job
-    return fn(item, _worker_shared)
 
 
 class SerialExecutor:
@@ -36,21 +28,35 @@ class SerialExecutor:
         pass
 
 
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them (a terminal sends it to the whole group)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _call(job):
+    fn, item, shared = job
+    return fn(item, shared)
+
+
 class ProcessExecutor:
-    """A local pool of worker processes (default: one per core)."""
+    """A local pool of worker processes (default: one per core), started once and kept for the whole run."""
 
     name = "processes"
 
     def __init__(self, workers: int):
         self.workers = workers
+        self.pool = None
 
     def map(self, fn: Callable, items: Iterable, shared) -> Iterator:
-        context = multiprocessing.get_context("spawn")
-        with context.Pool(self.workers, initializer=_set_shared, initargs=(shared,)) as pool:
-            yield from pool.imap(_call_with_shared, ((fn, item) for item in items), chunksize=1)
+        if self.pool is None:
+            self.pool = multiprocessing.get_context("spawn").Pool(self.workers, initializer=_ignore_sigint)
+        yield from self.pool.imap(_call, ((fn, item, shared) for item in items), chunksize=1)
 
     def close(self) -> None:
-        pass
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
 
 class DaskExecutor:
@@ -73,19 +79,28 @@ class DaskExecutor:
         self.window = window
 
     def map(self, fn: Callable, items: Iterable, shared) -> Iterator:
-        shared_future = self.client.scatter(shared, broadcast=True)
+        """Submit at most `window` tasks ahead of the one whose result is yielded next."""
+        client = self.client
+        shared_future = client.scatter(shared, broadcast=True)
         pending = []
-        for item in items:
-            pending.append(self.client.submit(fn, item, shared_future, pure=False))
-            if len(pending) >= self.window:
+        try:
+            for item in items:
+                pending.append(client.submit(fn, item, shared_future, pure=False))
+                if len(pending) >= self.window:
+                    yield pending.pop(0).result()
+            while pending:
                 yield pending.pop(0).result()
-        while pending:
-            yield pending.pop(0).result()
+        finally:
+            if self.client is not None:  # not closed by an interruption meanwhile
+                client.cancel([*pending, shared_future])
 
     def close(self) -> None:
-        self.client.close()
+        if self.client is not None:
+            self.client.close()
+            self.client = None
         if self.cluster is not None:
             self.cluster.close()
+            self.cluster = None
 
 
 def make_executor(kind: str, workers: int, scheduler: str | None = None):

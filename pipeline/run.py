@@ -2,27 +2,42 @@
 find duplicates (reduce), write the final outputs (map), and the report.
 
 Work is cut into shards of input files in source order; each shard is one task for
-the executor and, in a large run, one output file.  Intermediate shard results live
-in OUTPUT/.work-<config hash>/ so that `--resume` can skip finished shards.
+the executor and, in a large run, one output file.  Everything a shard produces
+lives in OUTPUT/.work-<config hash>/ until the run is complete:
+
+    run.json                 the config hash and a digest of the inputs (a resumed run must match)
+    prepared-NNNNN.jsonl     pass 1: the shard's documents read, repaired and normalised
+    counts-NNNNN.npz         pass 1: its repeated-line keys and in how many documents each occurs
+    part-NNNNN.jsonl         pass 2: its cleaned records
+    part-NNNNN.result.json   pass 2: its counts, rejects and dedup signatures
+    out/                     pass 3: the final corpus files, moved into OUTPUT at the end
+
+Every file is written atomically, so `--resume` can trust whatever exists.  The
+final outputs appear only when complete, and report.json is written last: a
+directory without report.json holds an unfinished run.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from . import __version__
 from .clean import Cleaner, prepare, to_record
 from .config import Config
 from .dedup import DedupKey, clusters, dedup_key, find_duplicates
-from .document import Reject
-from .readers import InputFile, RawDocument, discover_inputs, read_documents
-from .repeats import count_keys, document_keys, frequent_keys
-from .writers import atomic_open, json_line, read_jsonl, write_json, write_jsonl
+from .document import Document, Reject, split_lines
+from .readers import InputFile, discover_inputs, read_documents
+from .repeats import document_keys, frequent_keys
+from .writers import atomic_open, json_line, read_jsonl, remove_temporary_files, write_json, write_jsonl
 
 TOP_REMOVED_LINES = 10  # most frequent removed lines kept per rule and shard, for the report
 
@@ -53,6 +68,12 @@ class ShardResult:
 
 
 @dataclass(frozen=True)
+class CountContext:
+    config: Config
+    work_dir: str
+
+
+@dataclass(frozen=True)
 class CleanContext:
     config: Config
     frequent_lines: frozenset[int]
@@ -63,23 +84,70 @@ def make_shards(files: list[InputFile], size: int) -> list[Shard]:
     return [Shard(i // size, tuple(files[i : i + size])) for i in range(0, len(files), size)]
 
 
-def _raw_documents(shard: Shard, config: Config):
+def work_path(work_dir: str | Path, kind: str, index: int) -> Path:
+    """prepared / counts / part / result / out file of shard `index` in the work directory."""
+    names = {
+        "prepared": f"prepared-{index:05d}.jsonl",
+        "counts": f"counts-{index:05d}.npz",
+        "part": f"part-{index:05d}.jsonl",
+        "result": f"part-{index:05d}.result.json",
+        "out": f"out/corpus-{index:05d}.jsonl",
+    }
+    return Path(work_dir) / names[kind]
+
+
+def _prepared_documents(shard: Shard, config: Config):
+    """(prepared Document or Reject, characters before cleaning) for each document of the shard."""
     for item in shard.files:
-        yield from read_documents(item, config)
+        for raw in read_documents(item, config):
+            if isinstance(raw, Reject):
+                yield raw, 0
+                continue
+            try:
+                yield prepare(raw), len(raw.text)
+            except Exception as error:  # one bad document never stops the run
+                yield Reject(raw.source, "internal_error", f"{type(error).__name__}: {error}"), 0
 
 
-def count_shard(shard: Shard, config: Config) -> tuple[int, Counter]:
-    """Map step of the repeated-line count: (documents seen, key -> documents holding it)."""
+def _to_json(doc: Document | Reject, chars_in: int) -> dict:
+    if isinstance(doc, Reject):
+        return {"reject": doc.to_json()}
+    return {
+        "id": doc.id, "source": doc.source, "kind": doc.kind, "text": doc.text,
+        "metadata": doc.metadata, "encoding": doc.encoding, "chars_in": chars_in,
+    }
+
+
+def _from_json(record: dict) -> tuple[Document | Reject, int]:
+    if "reject" in record:
+        reject = record["reject"]
+        return Reject(reject["source"], reject["reason"], reject.get("detail", "")), 0
+    lines = split_lines(record["text"])
+    doc = Document(record["id"], record["source"], record["kind"], lines, record["metadata"], record["encoding"])
+    return doc, record["chars_in"]
+
+
+def count_shard(shard: Shard, context: CountContext) -> tuple[int, np.ndarray, np.ndarray]:
+    """Map step of the repeated-line count: (documents, distinct line keys, documents holding each).
+
+    The prepared documents are kept in the work directory, so the cleaning pass reads them
+    instead of reading and repairing every file a second time.
+    """
     arrays = []
-    for raw in _raw_documents(shard, config):
-        if isinstance(raw, RawDocument):
-            arrays.append(document_keys(prepare(raw), config.repeats))
-    return len(arrays), count_keys(arrays)
+    with atomic_open(work_path(context.work_dir, "prepared", shard.index)) as prepared:
+        for doc, chars_in in _prepared_documents(shard, context.config):
+            prepared.write(json_line(_to_json(doc, chars_in)))
+            if isinstance(doc, Document):
+                arrays.append(document_keys(doc, context.config.repeats))
+    keys, counts = np.unique(np.concatenate(arrays or [np.empty(0, np.int64)]), return_counts=True)
+    with atomic_open(work_path(context.work_dir, "counts", shard.index), "wb") as handle:
+        np.savez(handle, documents=len(arrays), keys=keys, counts=counts)
+    return len(arrays), keys, counts
 
 
-def _part_paths(work_dir: str, index: int) -> tuple[Path, Path]:
-    base = Path(work_dir) / f"part-{index:05d}"
-    return base.with_suffix(".jsonl"), base.with_suffix(".result.json")
+def _load_counts(path: Path) -> tuple[int, np.ndarray, np.ndarray]:
+    with np.load(path) as data:
+        return int(data["documents"]), data["keys"], data["counts"]
 
 
 def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
@@ -92,17 +160,21 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
     repairs: Counter = Counter()
     languages: Counter = Counter()
     removed_texts: Counter = Counter()
-    part_path, result_path = _part_paths(context.work_dir, shard.index)
-    with atomic_open(part_path) as part:
-        for raw in _raw_documents(shard, config):
+    prepared_path = work_path(context.work_dir, "prepared", shard.index)
+    if prepared_path.exists():
+        documents = map(_from_json, read_jsonl(prepared_path))
+    else:
+        documents = _prepared_documents(shard, config)
+    with atomic_open(work_path(context.work_dir, "part", shard.index)) as part:
+        for doc, chars_in in documents:
             result.documents += 1
-            if isinstance(raw, Reject):
-                result.rejects.append(raw.to_json())
+            if isinstance(doc, Reject):
+                result.rejects.append(doc.to_json())
                 continue
             try:
-                cleaned = cleaner.clean(raw)
+                cleaned = cleaner.clean(doc)
             except Exception as error:  # one bad document never stops the run
-                cleaned = Reject(raw.source, "internal_error", f"{type(error).__name__}: {error}")
+                cleaned = Reject(doc.source, "internal_error", f"{type(error).__name__}: {error}")
             if isinstance(cleaned, Reject):
                 result.rejects.append(cleaned.to_json())
                 continue
@@ -115,9 +187,9 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
                 removed_texts[entry["rule"], entry["text"]] += 1
             repairs.update(cleaned.encoding.get("repairs", []))
             languages[record["language"] or "unknown"] += 1
-            result.chars_in += len(raw.text)
+            result.chars_in += chars_in
             result.chars_out += record["chars"]
-            result.lengths.append([len(raw.text), record["chars"]])
+            result.lengths.append([chars_in, record["chars"]])
             if config.dedup.enabled:
                 key = dedup_key(record["id"], record["source"], record["text"], config.dedup)
                 result.dedup.append([key.id, key.source, key.exact.hex(), key.signature.hex()])
@@ -129,37 +201,106 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
         examples = result.removed_examples.setdefault(rule, [])
         if len(examples) < TOP_REMOVED_LINES:
             examples.append([text, count])
-    write_json(result_path, asdict(result))
+    write_json(work_path(context.work_dir, "result", shard.index), asdict(result))
+    prepared_path.unlink(missing_ok=True)
     return result
 
 
 @dataclass(frozen=True)
 class FinalizeContext:
     work_dir: str
-    output_dir: str
     duplicates: dict
     drop_duplicates: bool
-    single_file: bool
 
 
 def finalize_shard(index: int, context: FinalizeContext) -> tuple[int, list[dict]]:
-    """Map step of writing: add duplicate fields to a part, write the shard; returns (kept, dropped)."""
-    part_path, _ = _part_paths(context.work_dir, index)
-    name = "corpus.jsonl" if context.single_file else f"corpus-{index:05d}.jsonl"
+    """Map step of writing: add duplicate fields to a part, write the final shard; returns (kept, dropped)."""
     dropped: list[dict] = []
 
     def records():
-        for record in read_jsonl(part_path):
+        for record in read_jsonl(work_path(context.work_dir, "part", index)):
             duplicate = context.duplicates.get(record["id"])
             if duplicate:
                 record["duplicate_of"], record["similarity"] = duplicate
                 if context.drop_duplicates:
-                    dropped.append({"source": record["source"], "reason": "duplicate", "detail": f"duplicate of {duplicate[0]} (similarity {duplicate[1]})"})
+                    detail = f"duplicate of {duplicate[0]} (similarity {duplicate[1]})"
+                    dropped.append({"source": record["source"], "reason": "duplicate", "detail": detail})
                     continue
             yield record
 
-    kept = write_jsonl(Path(context.output_dir) / name, records())
+    kept = write_jsonl(work_path(context.work_dir, "out", index), records())
     return kept, dropped
+
+
+class LineCounts:
+    """Reduce state of the repeated-line count: sorted line keys and in how many documents each occurs.
+
+    Shard results are merged in batches at least as large as the state, so merging costs
+    O(n log n) overall and memory stays at a few arrays of 8-byte integers.
+    """
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.keys = np.empty(0, np.int64)
+        self.counts = np.empty(0, np.int64)
+        self.pending: list[tuple[np.ndarray, np.ndarray]] = []
+        self.peak_bytes = 0
+
+    def add(self, documents: int, keys: np.ndarray, counts: np.ndarray) -> None:
+        self.documents += documents
+        self.pending.append((keys, counts))
+        if sum(len(keys) for keys, _ in self.pending) >= len(self.keys):
+            self._merge()
+
+    def _merge(self) -> None:
+        keys = np.concatenate([self.keys, *(keys for keys, _ in self.pending)])
+        counts = np.concatenate([self.counts, *(counts for _, counts in self.pending)])
+        self.pending = []
+        self.peak_bytes = max(self.peak_bytes, keys.nbytes + counts.nbytes)
+        self.keys, inverse = np.unique(keys, return_inverse=True)
+        self.counts = np.bincount(inverse, weights=counts).astype(np.int64)
+
+    def frequent(self, config) -> frozenset[int]:
+        """Keys found in enough documents to count as furniture (see repeats.frequent_keys)."""
+        self._merge()
+        candidates = self.counts >= config.min_docs  # frequent_keys never needs fewer documents than this
+        counted = Counter(dict(zip(self.keys[candidates].tolist(), self.counts[candidates].tolist(), strict=True)))
+        return frequent_keys(counted, self.documents, config)
+
+
+def inputs_digest(files: list[InputFile]) -> str:
+    """A digest of the input files' names, sizes and modification times: a resumed run must see the same."""
+    digest = hashlib.sha256()
+    for item in files:
+        try:
+            stat = os.stat(item.path)
+            size, mtime = stat.st_size, stat.st_mtime_ns
+        except OSError:
+            size = mtime = -1
+        digest.update(f"{item.source}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()[:16]
+
+
+def open_work_dir(output: Path, config: Config, files: list[InputFile], resume: bool) -> tuple[Path, bool]:
+    """The work directory of this run, and whether it continues an interrupted one.
+
+    With `resume`, the work directory of an earlier run with the same config hash and the
+    same inputs is kept; anything else (other hashes, changed inputs) starts over.
+    """
+    work_dir = output / f".work-{config.digest()}"
+    stamp = {"config_hash": config.digest(), "inputs": inputs_digest(files), "pipeline_version": __version__}
+    for other in output.glob(".work-*"):
+        if other != work_dir:
+            shutil.rmtree(other, ignore_errors=True)
+    stamp_path = work_dir / "run.json"
+    resumed = resume and stamp_path.exists() and json.loads(stamp_path.read_text(encoding="utf-8")) == stamp
+    if not resumed:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    (work_dir / "out").mkdir(parents=True, exist_ok=True)
+    for directory in (output, work_dir, work_dir / "out"):
+        remove_temporary_files(directory)  # left by a killed run
+    write_json(stamp_path, stamp)
+    return work_dir, resumed
 
 
 def run(paths: list[str], output_dir: str, config: Config, executor, resume: bool = False, progress=None) -> dict:
@@ -167,93 +308,135 @@ def run(paths: list[str], output_dir: str, config: Config, executor, resume: boo
 
     `progress(stage, files)`, if given, is called with ("start", all input files), then for each
     pass ("count", then "clean") once with no files as it begins and once per finished shard.
+    On any interruption the workers are stopped and temporary files removed before it propagates.
     """
+    output = Path(output_dir)
+    try:
+        return _run(paths, output, config, executor, resume, progress)
+    except BaseException:
+        executor.close()  # stop the workers first, so that nothing writes while we clean up
+        for directory in [output, *output.glob(".work-*"), *output.glob(".work-*/out")]:
+            remove_temporary_files(directory)
+        raise
+
+
+def _run(paths: list[str], output: Path, config: Config, executor, resume: bool, progress) -> dict:
     started = time.time()
     files, input_rejects = discover_inputs(paths)
-    output = Path(output_dir)
     output.mkdir(parents=True, exist_ok=True)
-    work_dir = output / f".work-{config.digest()}"
-    if not resume and work_dir.exists():
-        shutil.rmtree(work_dir)
-    work_dir.mkdir(exist_ok=True)
+    work_dir, resumed = open_work_dir(output, config, files, resume)
     shards = make_shards(files, config.output.shard_docs)
     if progress:
         progress("start", files)
 
+    line_counts = LineCounts()
     frequent: frozenset[int] = frozenset()
-    documents_counted = 0
     if config.repeats.enabled and len(files) >= config.repeats.min_corpus_docs:
-        total: Counter = Counter()
         if progress:
             progress("count", ())
-        for shard, (documents, counts) in zip(shards, executor.map(count_shard, shards, config), strict=True):
-            documents_counted += documents
-            total.update(counts)
+        todo = []
+        for shard in shards:
+            counts_path = work_path(work_dir, "counts", shard.index)
+            if counts_path.exists():
+                line_counts.add(*_load_counts(counts_path))
+                if progress:
+                    progress("count", shard.files)
+            else:
+                todo.append(shard)
+        counting = executor.map(count_shard, todo, CountContext(config, str(work_dir)))
+        for shard, counted in zip(todo, counting, strict=True):
+            line_counts.add(*counted)
             if progress:
                 progress("count", shard.files)
-        frequent = frequent_keys(total, documents_counted, config.repeats)
+        frequent = line_counts.frequent(config.repeats)
 
-    context = CleanContext(config, frequent, str(work_dir))
     results: list[ShardResult] = []
+    dedup_keys: list[DedupKey] = []
     todo = []
     for shard in shards:
-        _, result_path = _part_paths(str(work_dir), shard.index)
-        if resume and result_path.exists():
-            results.append(ShardResult(**json.loads(result_path.read_text(encoding="utf-8"))))
+        result_path = work_path(work_dir, "result", shard.index)
+        if result_path.exists():
+            results.append(_compact(ShardResult(**json.loads(result_path.read_text(encoding="utf-8"))), dedup_keys))
         else:
             todo.append(shard)
     if progress:
         progress("clean", ())
-    for result in executor.map(clean_shard, todo, context):
-        results.append(result)
+    for result in executor.map(clean_shard, todo, CleanContext(config, frequent, str(work_dir))):
+        results.append(_compact(result, dedup_keys))
         if progress:
             progress("clean", shards[result.index].files)
     results.sort(key=lambda result: result.index)
 
-    keys = [DedupKey(i, s, bytes.fromhex(e), bytes.fromhex(g)) for r in results for i, s, e, g in r.dedup]
-    duplicates = find_duplicates(keys, config.dedup) if config.dedup.enabled else {}
-    single_file = len(shards) <= 1
-    for stale in output.glob("corpus*.jsonl"):
-        stale.unlink()
-    finalize = FinalizeContext(str(work_dir), str(output), duplicates, config.dedup.drop, single_file)
-    kept_total = 0
-    dropped: list[dict] = []
-    shard_counts = []
-    for index, (kept, dropped_here) in zip(
-        [s.index for s in shards], executor.map(finalize_shard, [s.index for s in shards], finalize)
-    ):
-        kept_total += kept
-        dropped.extend(dropped_here)
-        shard_counts.append({"file": "corpus.jsonl" if single_file else f"corpus-{index:05d}.jsonl", "records": kept})
-    if not shards:
-        write_jsonl(output / "corpus.jsonl", [])
-        shard_counts.append({"file": "corpus.jsonl", "records": 0})
+    duplicates = find_duplicates(dedup_keys, config.dedup) if config.dedup.enabled else {}
+    state_bytes = {
+        "repeated_lines": line_counts.peak_bytes,
+        "dedup": sum(len(key.exact) + len(key.signature) for key in dedup_keys),
+    }
+    del dedup_keys
+    indexes = [shard.index for shard in shards]
+    finalize = FinalizeContext(str(work_dir), duplicates, config.dedup.drop)
+    outcomes = list(executor.map(finalize_shard, indexes, finalize))
+    shard_counts = publish(output, work_dir, indexes, [kept for kept, _ in outcomes])
+    dropped = [reject for _, dropped_here in outcomes for reject in dropped_here]
+
     from .corpus import write_formats  # imported here, not on top: pyarrow stays out of the worker processes
 
     shard_counts = write_formats(output, shard_counts, config.output.formats)
-
     rejects = sorted(
         [r.to_json() for r in input_rejects] + [r for result in results for r in result.rejects] + dropped,
         key=lambda reject: reject["source"],
     )
     write_jsonl(output / "rejected.jsonl", rejects)
-    if not single_file:
+    if len(shards) > 1:
         write_json(output / "manifest.json", {"config_hash": config.digest(), "shards": shard_counts})
-    shutil.rmtree(work_dir, ignore_errors=True)
 
-    report = build_report(results, rejects, input_rejects, config, duplicates, kept_total, frequent, documents_counted)
+    kept_total = sum(kept for kept, _ in outcomes)
+    counted = line_counts.documents
+    report = build_report(results, rejects, input_rejects, config, duplicates, kept_total, frequent, counted)
     report["run"] = {
         "executor": executor.name,
         "workers": executor.workers,
         "seconds": round(time.time() - started, 3),
         "shards": shard_counts,
+        "resumed_shards": len(shards) - len(todo) if resumed else 0,
+        "reduce_state_bytes": state_bytes,
         "pipeline_version": __version__,
     }
-    write_json(output / "report.json", report)
     from .report import write_reports  # imported here, not on top: pandas and matplotlib stay out of the workers
 
     write_reports(output, report, results)
+    write_json(output / "report.json", report)  # last: its presence says the output is complete
+    shutil.rmtree(work_dir, ignore_errors=True)
     return report
+
+
+def _compact(result: ShardResult, dedup_keys: list[DedupKey]) -> ShardResult:
+    """Move a result's dedup signatures into `dedup_keys` as bytes; the result keeps [id, source] pairs."""
+    for doc_id, source, exact, signature in result.dedup:
+        dedup_keys.append(DedupKey(doc_id, source, bytes.fromhex(exact), bytes.fromhex(signature)))
+    result.dedup = [entry[:2] for entry in result.dedup]
+    return result
+
+
+def publish(output: Path, work_dir: Path, indexes: list[int], kept: list[int]) -> list[dict]:
+    """Move the finished corpus files from the work directory into the output; returns [{"file", "records"}].
+
+    The previous run's report.json and manifest.json go first, so a run killed here leaves
+    no report: never a mix of old and new files that looks complete.
+    """
+    for name in ("report.json", "manifest.json"):
+        (output / name).unlink(missing_ok=True)
+    for stale in output.glob("corpus*.jsonl"):
+        stale.unlink()
+    if not indexes:
+        write_jsonl(output / "corpus.jsonl", [])
+        return [{"file": "corpus.jsonl", "records": 0}]
+    entries = []
+    for index, records in zip(indexes, kept, strict=True):
+        name = "corpus.jsonl" if len(indexes) == 1 else f"corpus-{index:05d}.jsonl"
+        os.replace(work_path(work_dir, "out", index), output / name)
+        entries.append({"file": name, "records": records})
+    return entries
 
 
 def build_report(results, rejects, input_rejects, config, duplicates, kept, frequent, documents_counted) -> dict:

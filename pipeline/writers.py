@@ -14,7 +14,7 @@ def atomic_open(path: str | Path, mode: str = "w"):
     """Open a temporary sibling of `path`; on success it replaces `path`, on error it is removed."""
     path = Path(path)
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    handle = open(temporary, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "\n")
+    handle = open(temporary, mode, encoding=None if "b" in mode else "utf-8", newline=None if "b" in mode else "\n")  # noqa: SIM115
     try:
         yield handle
         handle.flush()
@@ -25,6 +25,12 @@ def atomic_open(path: str | Path, mode: str = "w"):
         handle.close()
         temporary.unlink(missing_ok=True)
         raise
+
+
+def remove_temporary_files(directory: str | Path) -> None:
+    """Remove the temporaries `atomic_open` leaves when its process is killed (SIGKILL, pool terminate)."""
+    for temporary in Path(directory).glob(".*.tmp-*"):
+        temporary.unlink(missing_ok=True)
 
 
 def json_line(record: dict) -> str:
