@@ -53,7 +53,6 @@ def test_print_config_shows_defaults_and_reads_back(capsys, tmp_path):
     assert printed["dedup"] == {**printed["dedup"], "threshold": 0.9, "drop": True}
     assert printed["output"]["formats"] == ["jsonl", "parquet"]
     assert printed["filters"]["quality_thresholds"] == {"stop word": {"min": 0.1}}
-    assert printed["boilerplate"]["classifier"] is True
     reread = tmp_path / "printed.toml"
     assert main(["--print-config", "--config", str(config_file)]) == 0
     reread.write_text(capsys.readouterr().out, encoding="utf-8")
