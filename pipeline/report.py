@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .writers import atomic_open
 
@@ -54,17 +55,24 @@ def _examples(results) -> dict[str, list[tuple[str, int]]]:
     return {rule: sorted(counts.items(), key=lambda item: (-item[1], item[0])) for rule, counts in merged.items()}
 
 
+def _figure(height: float) -> Figure:
+    """A 7-inch-wide figure with fixed margins (room for labels; cheaper than a layout engine)."""
+    figure = Figure(figsize=(7, height))
+    figure.subplots_adjust(left=0.2, right=0.97, top=1 - 0.2 / height, bottom=0.6 / height)
+    return figure
+
+
 def _bar_plot(frame: pd.DataFrame, label: str, value: str, xlabel: str) -> Figure:
-    figure = Figure(figsize=(7, 0.35 * len(frame) + 1.0))
+    figure = _figure(0.3 * len(frame) + 1.0)
     axes = figure.subplots()
     axes.barh(frame[label][::-1], frame[value][::-1], color="#4c72b0")
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel(xlabel)
-    figure.tight_layout()
     return figure
 
 
 def _length_plot(lengths: pd.DataFrame) -> Figure:
-    figure = Figure(figsize=(7, 3.2))
+    figure = _figure(3.2)
     axes = figure.subplots()
     values = lengths.to_numpy().clip(min=1)
     bins = np.logspace(np.log10(values.min()), np.log10(max(values.max(), 10)) + 0.01, 40)
@@ -74,7 +82,6 @@ def _length_plot(lengths: pd.DataFrame) -> Figure:
     axes.set_xlabel("characters per kept document (log scale)")
     axes.set_ylabel("documents")
     axes.legend()
-    figure.tight_layout()
     return figure
 
 
