@@ -201,7 +201,8 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
         examples = result.removed_examples.setdefault(rule, [])
         if len(examples) < TOP_REMOVED_LINES:
             examples.append([text, count])
-    write_json(work_path(context.work_dir, "result", shard.index), asdict(result))
+    with atomic_open(work_path(context.work_dir, "result", shard.index)) as handle:
+        handle.write(json_line(asdict(result)))  # key order kept: a resumed run writes the same bytes
     prepared_path.unlink(missing_ok=True)
     return result
 

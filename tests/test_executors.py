@@ -1,0 +1,100 @@
+"""The same run in-process, on a local process pool and on a Dask LocalCluster writes the same bytes."""
+
+from __future__ import annotations
+
+import gzip
+import random
+from pathlib import Path
+
+from pipeline.config import config_from_dict
+from pipeline.executors import DaskExecutor, ProcessExecutor, SerialExecutor
+from pipeline.run import run
+
+SITES = {
+    "gartenblog": (
+        ["Startseite", "Über uns", "Newsletter abonnieren", "Kontakt", "Impressum"],
+        ["Der Boden war nach dem langen Winter noch kalt und schwer.",
+         "Im April setzten wir die ersten Kartoffeln in die Reihen.",
+         "Die Nachbarin brachte Ableger ihrer alten Tomatensorte vorbei.",
+         "Nach drei Wochen zeigten sich die ersten grünen Triebe.",
+         "Schnecken sind in feuchten Jahren das größte Problem im Beet."],
+    ),
+    "recetas": (
+        ["Inicio", "Recetas", "Suscríbete", "Política de privacidad"],
+        ["Se pican las cebollas muy finas y se doran a fuego lento.",
+         "El arroz debe quedar suelto, nunca pastoso.",
+         "Mi abuela añadía siempre una hoja de laurel al caldo.",
+         "Se sirve caliente con un chorrito de aceite de oliva."],
+    ),
+    "transit-news": (
+        ["Home", "Routes", "Service alerts", "Sign in", "Follow us on Mastodon"],
+        ["The council approved the new tram line on Tuesday evening.",
+         "Construction is expected to close two bridges for six months.",
+         "Commuters said the night buses are often late in winter.",
+         "The operator plans to publish timetables in four languages.",
+         "Fares will stay the same until the end of next year."],
+    ),
+}
+
+
+def write_corpus(root: Path, documents: int, seed: int = 7) -> Path:
+    """A small scraped corpus: site menus around article text, some .gz, a duplicate, junk files."""
+    rng = random.Random(seed)
+    names = sorted(SITES)
+    for number in range(documents):
+        site = names[number % len(names)]
+        menu, sentences = SITES[site]
+        paragraphs = [" ".join(rng.sample(sentences, 3)) + f" ({number})" for _ in range(rng.randint(2, 5))]
+        text = "\n".join(menu) + "\n\n" + "\n\n".join(paragraphs) + "\n\n© 2024 " + site + "\n"
+        folder = root / site / f"{2020 + number % 4}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if number % 5 == 0:
+            (folder / f"page-{number:04d}.txt.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+        else:
+            (folder / f"page-{number:04d}.txt").write_text(text, encoding="utf-8")
+    (root / "copies").mkdir(exist_ok=True)
+    (root / "copies" / "again.txt").write_bytes(next(root.glob("gartenblog/*/page-*.txt")).read_bytes())
+    (root / "copies" / "empty.txt").write_bytes(b"")
+    (root / "copies" / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00 not text")
+    return root
+
+
+def output_bytes(output: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(output.glob("*.jsonl")) if path.is_file()}
+
+
+def test_output_is_byte_identical_for_every_executor(tmp_path):
+    corpus = write_corpus(tmp_path / "in", 40)
+    config = config_from_dict({"output": {"shard_docs": 9}})
+    outputs = {}
+    for name, make in [
+        ("serial", SerialExecutor),
+        ("processes", lambda: ProcessExecutor(2)),
+        ("dask", lambda: DaskExecutor(None, 2)),
+    ]:
+        executor = make()
+        try:
+            report = run([str(corpus)], str(tmp_path / name), config, executor)
+        finally:
+            executor.close()
+        assert report["run"]["executor"] == name
+        outputs[name] = output_bytes(tmp_path / name)
+
+    reference = outputs["serial"]
+    assert sorted(reference) == ["corpus-00000.jsonl", "corpus-00001.jsonl", "corpus-00002.jsonl",
+                                 "corpus-00003.jsonl", "corpus-00004.jsonl", "rejected.jsonl"]
+    assert b'"reason":"empty"' in reference["rejected.jsonl"] and b'"reason":"binary"' in reference["rejected.jsonl"]
+    assert b'"rule":"repeats.corpus_line"' in b"".join(reference.values())  # the two-pass work ran
+    assert b'"duplicate_of":"' in b"".join(reference.values())
+    assert outputs["processes"] == reference
+    assert outputs["dask"] == reference
+
+
+def test_small_run_writes_one_corpus_file(tmp_path):
+    corpus = write_corpus(tmp_path / "in", 6)
+    run([str(corpus)], str(tmp_path / "out"), config_from_dict({}), SerialExecutor())
+    assert sorted(path.name for path in (tmp_path / "out").iterdir() if path.suffix == ".jsonl") == [
+        "corpus.jsonl", "rejected.jsonl"
+    ]
+    assert not (tmp_path / "out" / "manifest.json").exists()
+    assert not list((tmp_path / "out").glob(".work-*"))
