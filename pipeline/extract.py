@@ -7,6 +7,8 @@ import re
 import trafilatura
 from bs4 import BeautifulSoup
 
+from .metadata import clean_authors, clean_date
+
 META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w:.-]{2,40})""", re.IGNORECASE)
 HIDDEN_TAGS = ["script", "style", "noscript", "template", "head"]
 
@@ -18,19 +20,18 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def page_metadata(document) -> dict:
-    """Title, authors, publisher and date from trafilatura's metadata (page <title>, og:, JSON-LD)."""
-    metadata = {}
-    if document.title:
-        metadata["title"] = document.title
-    if document.author:
-        metadata["authors"] = [name.strip() for name in document.author.split(";") if name.strip()]
-    if document.sitename:
-        metadata["publisher"] = document.sitename
-    if document.date:
-        metadata["date"] = document.date
-    if document.url:
-        metadata["url"] = document.url
-    return metadata
+    """Title, authors, publisher, date and URL from trafilatura's metadata (page <title>, og:, JSON-LD).
+
+    Authors keep only what looks like a person's name; a date that is not ISO 8601 is dropped.
+    """
+    candidates = {
+        "title": (document.title or "").strip() or None,
+        "authors": clean_authors((document.author or "").split(";")),
+        "publisher": (document.sitename or "").strip() or None,
+        "date": clean_date(document.date),
+        "url": document.url,
+    }
+    return {key: value for key, value in candidates.items() if value}
 
 
 def extract_html(html: str) -> tuple[str, dict, str] | None:

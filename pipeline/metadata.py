@@ -1,53 +1,262 @@
 """Metadata from the text's structure: headline, bylines, 'Source:' lines, datelines, author boxes.
 
-Each finder removes the lines it consumed (with a `metadata.*` rule id) and
-fills a field; a field the text does not state stays empty.
+Each finder removes the lines it consumed (with a `metadata.*` or `author_box.*` rule id) and
+fills a field; a field the text does not state stays empty.  Wording is recognised in English,
+German, French and Spanish.  Dates are ISO 8601 (YYYY-MM-DD) or absent when the text does not
+give day, month and year unambiguously.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from datetime import date
 
 from .document import Document
 
-NAME_WORD = r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*|d[ea]|de la|van|von|der|den|al|el|bin|ibn)"
-NAME = rf"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]+(?: {NAME_WORD}){{0,3}}"
-NAME_LIST = rf"{NAME}(?:(?:,| and| und| et| y| &) {NAME})*"
-BYLINE = re.compile(
-    rf"(?i:by|von|par|por|de)\s*:?\s+(?P<names>{NAME_LIST})"
-    r"(?:\s*[,|–—-]\s*(?:[\w\s.'’]{0,60}))?"
+# --- names -------------------------------------------------------------------------------------
+PARTICLES = frozenset({
+    "da", "de", "del", "della", "der", "di", "dos", "du", "la", "le", "van", "von", "den", "ten", "ter", "al",
+    "el", "bin", "ibn"
+})
+# Capitalised words that make a byline an organisation, a role or a sentence rather than a person.
+NOT_NAME_WORDS = frozenset({
+    "the", "a", "an", "this", "that", "these", "our", "my", "his", "her", "their", "news", "staff", "editor",
+    "editors", "editorial", "reporter", "reporters", "writer", "writers", "team", "press", "agency", "agencies",
+    "desk", "online", "media", "newsroom", "correspondent", "contributor", "contributors", "guest",
+    "associated", "times", "post", "daily", "weekly", "magazine", "journal", "group", "inc", "ltd", "llc",
+    "gmbh", "redaktion", "rédaction", "redacción", "der", "die", "das", "und", "mit", "für", "unser", "la",
+    "las", "los", "el", "une", "un", "des", "les", "nos", "how", "what", "why", "when", "where", "who", "which",
+    "to", "of", "in", "on", "at", "for", "from", "with", "into", "about", "is", "are", "was", "your", "you", "we",
+    "it", "all", "more", "new", "best", "top", "university", "institute", "foundation", "association", "society",
+    "council", "ministry", "department", "office", "company", "club"
+})
+CONJUNCTION = r"(?:and|und|et|y|&)"
+NAME_SEPARATOR = re.compile(rf"\s*,\s*(?:{CONJUNCTION}\s+)?|\s+{CONJUNCTION}\s+", re.IGNORECASE)
+# Where the names in a byline end: a separator, a bracket, an e-mail address, a digit, "for The Times".
+BYLINE_TRAILER = re.compile(
+    r"\s*(?:[|•·/(\[]|\s[–—-]\s|\S+@\S+|\d|\s(?:for|For|FOR|für|pour|para|at|on|am|le|el|in)\s)"
 )
-ROLE_SUFFIX = re.compile(r",?\s+(?:for|für|pour|para|in|at)\s.*$|,\s*(?:staff writer|reporter|correspondent|editor|contributor).*$", re.I)
-SOURCE_LINE = re.compile(r"(?:source|sources|quelle|fuente|fonte)\s*:\s*(?P<publisher>[^.:]{2,80}?)\.?", re.IGNORECASE)
-DATELINE = re.compile(
-    r"(?:(?:published|posted|updated|last updated|veröffentlicht|aktualisiert|publié le|mis à jour le|publicado|actualizado)"
-    r"(?: on| am| le| el)?\s*:?\s*)(?P<date>.{4,60})",
+BYLINE_PREFIX = re.compile(
+    r"(?:(?:written|posted|reported|text|words|story)\s+by|by|von|par|por"
+    r"|(?:authors?|autor(?:in|en|es)?|auteur(?:e|s)?|text|texte|redacci[oó]n)\s*:)(?=[\s:]|$)\s*:?\s*",
     re.IGNORECASE,
 )
-BIO_VERB = re.compile(r"\s(?:is|was|has|writes|covers|ist|war|est|es|fue)\s")
-MAX_TITLE_WORDS = 25
-SENTENCE_PUNCT = tuple(".,;:")
 
 
 def is_name(text: str) -> bool:
-    """Two to five capitalised words and nothing else: 'Jane Doe', 'Mary Ann de la Cruz'."""
-    words = text.split()
-    return (
-        2 <= len(words) <= 5
-        and re.fullmatch(NAME, text) is not None
-        and not text.endswith(".")
+    """A person's name: two to five words, capitalised but for particles, initials allowed.
+
+    >>> [is_name(s) for s in ["Jane Doe", "María de la Cruz", "T. V. Raman", "the end of", "BBC News", "Paris"]]
+    [True, True, True, False, False, False]
+    """
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 5:
+        return False
+    last = len(tokens) - 1
+    for position, token in enumerate(tokens):
+        word = token.strip("'’")
+        if 0 < position < last and word in PARTICLES:
+            continue
+        if position < last and re.fullmatch(r"(?:\w\.){1,3}|\w", word) and word[0].isupper():
+            continue  # an initial or a one-letter particle: "J.", "T.V.", "Ó"
+        if not (word[:1].isupper() and any(c.islower() for c in word) and re.fullmatch(r"[^\W\d_][\w'’.-]*", word)):
+            return False
+        if word.lower().strip(".") in NOT_NAME_WORDS:
+            return False
+    return True
+
+
+def names_in(text: str) -> list[str]:
+    """The leading person names of a name list ('A, B and C'); stops at the first part that is not one.
+
+    >>> names_in("Nada Tawfik, BBC News, New York")
+    ['Nada Tawfik']
+    >>> names_in("Emma Whitford, Mariana Simões and Tatyana Turner.")
+    ['Emma Whitford', 'Mariana Simões', 'Tatyana Turner']
+    """
+    text = text.strip()
+    if text.endswith(".") and not re.search(r"(?:^|\s)\w{1,3}\.$", text):  # a full stop, not "Jr." or "T."
+        text = text[:-1]
+    names = []
+    for part in NAME_SEPARATOR.split(text):
+        if not is_name(part.strip()):
+            break
+        names.append(part.strip())
+    return names
+
+
+def byline_names(text: str) -> list[str]:
+    """Names in a byline without its prefix: cut at a date, a separator or a role, then split."""
+    found = find_date(text)
+    if found:
+        text = text[: found[1]]
+    trailer = BYLINE_TRAILER.search(text)
+    return names_in(text[: trailer.start()] if trailer else text)
+
+
+# --- dates -------------------------------------------------------------------------------------
+MONTH_NAMES = {
+    1: "january jan janvier janv januar jänner jän enero ene",
+    2: "february feb febr février févr fevrier februar febrero",
+    3: "march mar mars märz mär marzo",
+    4: "april apr avril avr abril abr",
+    5: "may mai mayo",
+    6: "june jun juin juni junio",
+    7: "july jul juillet juil juli julio",
+    8: "august aug août aout agosto ago",
+    9: "september sep sept septembre septiembre setiembre",
+    10: "october oct octobre oktober okt octubre",
+    11: "november nov novembre noviembre",
+    12: "december dec décembre déc decembre dezember dez diciembre dic",
+}
+MONTHS = {name: number for number, names in MONTH_NAMES.items() for name in names.split()}
+MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+MIN_YEAR, MAX_YEAR = 1800, 2100
+DAY_FIRST_LANGUAGES = frozenset({"de", "fr", "es"})
+DATE_FORMS = (  # (pattern, order of the captured day/month/year groups)
+    (re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"), "ymd"),
+    (re.compile(rf"\b({MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE), "mdy"),
+    (
+        re.compile(
+            rf"(?<!\d)(\d{{1,2}})(?:\.|st|nd|rd|th|er|º)?\s+(?:de\s+)?({MONTH})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})(?!\d)",
+            re.IGNORECASE,
+        ),
+        "dmy",
+    ),
+    (re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)"), "dmy"),
+    (re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)"), "numeric"),
+)
+
+
+def find_date(text: str, language: str = "en") -> tuple[str, int, int] | None:
+    """The first complete, unambiguous date in the text: (ISO date, start, end), or None.
+
+    Numeric dates like 03/05/2022 are read day first in German, French and Spanish context and are
+    ambiguous (None) in English unless one part is above 12.
+
+    >>> find_date("Updated 2010 GMT (0410 HKT) March 14, 2021")[0]
+    '2021-03-14'
+    >>> find_date("Publicado el 3 de mayo de 2022", "es")[0], find_date("03/05/2022") is None
+    ('2022-05-03', True)
+    """
+    best = None
+    for pattern, order in DATE_FORMS:
+        found = pattern.search(text)
+        if found and (best is None or found.start() < best[0].start()):
+            best = (found, order)
+    if best is None:
+        return None
+    found, order = best
+    first, second, third = found.groups()
+    if order == "ymd":
+        year, month, day = int(first), int(second), int(third)
+    elif order == "mdy":
+        year, month, day = int(third), MONTHS[first.lower()], int(second)
+    elif order == "dmy":
+        year, day = int(third), int(first)
+        month = int(second) if second.isdigit() else MONTHS[second.lower()]
+    else:
+        a, b, year = int(first), int(second), int(third)
+        if language in DAY_FIRST_LANGUAGES or a > 12:
+            day, month = a, b
+        elif b > 12 or a == b:
+            day, month = b, a
+        else:
+            return None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        return date(year, month, day).isoformat(), found.start(), found.end()
+    except ValueError:
+        return None
+
+
+# What a date line may hold besides the date: weekdays, times, time zones, separators, "at".
+DATE_FURNITURE = re.compile(
+    r"\b(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\b\.?|"
+    r"\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+    r"dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo)\b|"
+    r"\d{1,2}(?:[:.h]\d{2})?\s*(?:[ap]\.?m\.?|uhr|h)?\b|\b(?:utc|gmt|[a-z]?[ecmp][sd]?t|mes?z|et|hkt|ist)\b|"
+    r"\b(?:at|um|à|a las|a la)\b|[\s,.|/·•@()–—-]+",
+    re.IGNORECASE,
+)
+DATELINE = re.compile(
+    r"(?P<kind>published|posted|first published|originally published|updated|last updated|last modified|modified|"
+    r"date|veröffentlicht|erschienen|aktualisiert|zuletzt aktualisiert|stand|publié|mis à jour|modifié|"
+    r"publicado|actualizado|fecha)(?!\w)"
+    r"(?:\s+(?:on|am|le|el|at|:))?\s*:?\s*(?P<rest>.*)",
+    re.IGNORECASE,
+)
+UPDATE_WORDS = ("updated", "modified", "aktualisiert", "stand", "mis à jour", "modifié", "actualizado")
+KEYWORD_LANGUAGE = {
+    "veröffentlicht": "de", "erschienen": "de", "aktualisiert": "de", "zuletzt aktualisiert": "de", "stand": "de",
+    "publié": "fr", "mis à jour": "fr", "modifié": "fr", "publicado": "es", "actualizado": "es", "fecha": "es",
+}
+BYLINE_LANGUAGE = {"von": "de", "par": "fr", "por": "es"}
+HEADER_LINES = 6  # a line holding only a date counts as the dateline within the first lines
+
+
+def is_dateline_rest(rest: str, found: tuple[str, int, int]) -> bool:
+    """What follows 'Published' is a date line, not a sentence ('Updated guidelines were issued on …').
+
+    At most two words before the date besides weekday and time ('by NAME at …'); after it and up to
+    the next separator, nothing but time and furniture, a 'by NAME' or at most three words.
+    """
+    before = DATE_FURNITURE.sub(" ", rest[: found[1]]).split()
+    after = re.split(r"[|;(,·•]|\s[–—-]\s", rest[found[2] :], maxsplit=1)[0].strip()  # up to the next field
+    return len(before) <= 2 and (
+        not DATE_FURNITURE.sub(" ", after).split()
+        or re.match(r"(?:by|von|par|por)\s", after, re.IGNORECASE) is not None
+        or len(after.split()) <= 3
     )
 
 
-def split_names(names: str) -> list[str]:
-    """'A, B and C' -> ['A', 'B', 'C']."""
-    parts = re.split(r",\s*|\s+(?:and|und|et|y|&)\s+", names)
-    return [part.strip() for part in parts if part.strip()]
+def bare_date(text: str) -> str | None:
+    """The date of a line that holds a date and nothing else but weekday, time and separators."""
+    found = find_date(text)
+    if found is None or DATE_FURNITURE.sub("", text[: found[1]] + " " + text[found[2] :]):
+        return None
+    return found[0]
+
+
+# --- stages ------------------------------------------------------------------------------------
+MAX_TITLE_WORDS = 25
+TITLE_LOOKAHEAD = 4  # lines after a headline in which the article must begin
+MIN_PARAGRAPH_WORDS = 20
+MAX_BYLINE_EXTRA_WORDS = 8  # words besides the names: role, outlet, place, date ("By A, BBC News, New York")
+MAX_BIO_WORDS = 120
+MAX_META_LINE = 120  # longer lines are body text, never bylines, datelines or source lines
+SENTENCE_END = tuple(".,;:")
+TWO_SENTENCES = re.compile(r"[a-zß-ÿ]{2}[.!?]\s+[A-ZÀ-Ý]")
+
+
+def looks_like_title(text: str) -> bool:
+    """A headline: 2-25 words, starts with a capital, digit or quote, one sentence, no final full stop."""
+    words = text.split()
+    return (
+        1 < len(words) <= MAX_TITLE_WORDS
+        and (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘«¿¡")
+        and not text.endswith(SENTENCE_END)
+        and TWO_SENTENCES.search(text) is None
+        and BYLINE_PREFIX.match(text) is None
+        and DATELINE.fullmatch(text) is None
+        and not is_name(text)
+        and bare_date(text) is None
+    )
+
+
+def is_header_line(text: str) -> bool:
+    """A byline or a dateline: what may stand between a headline and the article's first paragraph."""
+    prefix = BYLINE_PREFIX.match(text)
+    return (prefix is not None and bool(byline_names(text[prefix.end() :]))) or DATELINE.fullmatch(text) is not None
 
 
 def find_title(doc: Document) -> Document:
-    """The first line is the headline when it stands alone, is short and does not end like a sentence."""
+    """The page's own title when it has one, else the first line when it stands alone as a headline.
+
+    A headline is followed, within the next few lines, by a byline, a dateline or a paragraph of
+    at least `MIN_PARAGRAPH_WORDS` words: a menu or a site name at the top is followed by more short lines.
+    """
     if doc.metadata.get("title"):
         title = doc.metadata["title"]
         drop = [i for i, line in enumerate(doc.lines[:3]) if line.text == title]
@@ -55,92 +264,160 @@ def find_title(doc: Document) -> Document:
         return doc
     if len(doc.lines) < 2:
         return doc
-    first, second = doc.lines[0], doc.lines[1]
-    words = first.text.split()
+    first, following = doc.lines[0], doc.lines[1 : 1 + TITLE_LOOKAHEAD]
     if (
-        first.block != second.block
-        and 1 < len(words) <= MAX_TITLE_WORDS
-        and not first.text.endswith(SENTENCE_PUNCT)
-        and not BYLINE.fullmatch(first.text)
+        first.block != following[0].block
+        and looks_like_title(first.text)
+        and any(len(line.text.split()) >= MIN_PARAGRAPH_WORDS or is_header_line(line.text) for line in following)
     ):
         doc.metadata["title"] = first.text
         doc.drop([0], "metadata.title")
     return doc
 
 
-def find_bylines(doc: Document) -> Document:
-    """'By A and B' / 'by A, B' lines anywhere: names to `authors`, the line removed."""
+def _add_authors(doc: Document, names: list[str]) -> None:
     authors = doc.metadata.setdefault("authors", [])
-    drop = []
-    for index, line in enumerate(doc.lines):
-        if len(line.text) > 120:
+    authors.extend(name for name in names if name not in authors)
+
+
+def find_bylines(doc: Document) -> Document:
+    """The first 'By A and B' / 'von A, B' / 'Author: A' line: names to `authors`, a date to `date`, line removed.
+
+    A line holding only the prefix ('By', 'Autor:') followed by a line of names counts too.  Later
+    bylines naming the same people are removed as repeats; bylines naming others (teasers of other
+    articles) are left alone.
+    """
+    drop: list[int] = []
+    lines = doc.lines
+    authors: list[str] = []
+    for index, line in enumerate(lines):
+        prefix = BYLINE_PREFIX.match(line.text)
+        if prefix is None or len(line.text) > MAX_META_LINE or index in drop:
             continue
-        found = BYLINE.fullmatch(line.text)
-        if found is None:
+        rest = line.text[prefix.end() :]
+        consumed = [index]
+        if not rest.strip() and index + 1 < len(lines) and len(lines[index + 1].text) <= MAX_META_LINE:
+            rest = lines[index + 1].text
+            consumed.append(index + 1)
+        names = byline_names(rest)
+        other_words = len(rest.split()) - sum(len(name.split()) for name in names)
+        if not names or other_words > MAX_BYLINE_EXTRA_WORDS or (authors and not set(names) <= set(authors)):
             continue
-        names = ROLE_SUFFIX.sub("", found["names"])
-        candidates = split_names(names)
-        if candidates and all(is_name(name) or len(candidates) == 1 and len(name.split()) == 1 and name.istitle() for name in candidates):
-            authors.extend(name for name in candidates if name not in authors)
-            drop.append(index)
+        if not authors:
+            authors = names
+            language = BYLINE_LANGUAGE.get(prefix.group().split()[0].lower(), "en")
+            dated = find_date(rest, language)
+            if dated:
+                doc.metadata.setdefault("date", dated[0])
+        drop.extend(consumed)
+    _add_authors(doc, authors)
     doc.drop(drop, "metadata.byline")
     return doc
 
 
+SOURCE_LINE = re.compile(r"(?:source|sources|quelle|quellen|fuente|fuentes)\s*:\s*(?P<publisher>.+?)\.?", re.IGNORECASE)
+PICTURE_WORDS = re.compile(r"\b(?:images?|photos?|fotos?|bild|bilder|pictures?|illustrations?)\b", re.IGNORECASE)
+
+
+def publisher_in(text: str) -> str | None:
+    """A publisher's name: 1-6 words, no sentence, not a link or a picture credit; short lower-case agencies allowed."""
+    words = text.split()
+    if not 1 <= len(words) <= 6 or "://" in text or "www." in text or PICTURE_WORDS.search(text):
+        return None
+    if not (text[0].isupper() or text[0].isdigit() or (len(words) == 1 and len(text) <= 5 and text.isalpha())):
+        return None
+    return text
+
+
 def find_source_lines(doc: Document) -> Document:
-    """'Source: X' lines: X becomes the publisher, the line is removed."""
+    """'Source: X' / 'Quelle: X' / 'Fuente: X' near the top, the end or a byline: X becomes the publisher."""
     drop = []
+    byline_numbers = [entry["line"] for entry in doc.removed if entry["rule"] == "metadata.byline"]
     for index, line in enumerate(doc.lines):
-        found = SOURCE_LINE.fullmatch(line.text) if len(line.text) <= 100 else None
-        if found:
-            doc.metadata.setdefault("publisher", found["publisher"].strip())
+        in_frame = index < HEADER_LINES or index >= len(doc.lines) - HEADER_LINES
+        if not (in_frame or any(abs(number - line.number) <= 2 for number in byline_numbers)):
+            continue  # a "Source:" line inside the article credits a chart or a quote, not the page
+        found = SOURCE_LINE.fullmatch(line.text) if len(line.text) <= MAX_META_LINE else None
+        publisher = publisher_in(found["publisher"].strip()) if found else None
+        if publisher:
+            doc.metadata.setdefault("publisher", publisher)
             drop.append(index)
     doc.drop(drop, "metadata.source_line")
     return doc
 
 
+def find_datelines(doc: Document) -> Document:
+    """'Published …' / 'Updated …' lines, and a line holding only a date near the top: the date to `date`.
+
+    A 'Published' date wins over a date standing alone, which wins over an 'Updated' date; a
+    'Posted on DATE by NAME' line also gives the authors when no byline did.
+    """
+    drop = []
+    published, bare, updated = [], [], []
+    for index, line in enumerate(doc.lines):
+        if len(line.text) > MAX_META_LINE:
+            continue
+        keyword = DATELINE.fullmatch(line.text)
+        if keyword:
+            kind = keyword["kind"].lower()
+            found = find_date(keyword["rest"], KEYWORD_LANGUAGE.get(kind, "en"))
+            if found is None or not is_dateline_rest(keyword["rest"], found):
+                continue
+            (updated if any(word in kind for word in UPDATE_WORDS) else published).append(found[0])
+            undated = keyword["rest"][: found[1]] + " " + keyword["rest"][found[2] :]
+            by = re.search(r"(?:^|\s)(?:by|von|par|por)\s+(.+)", undated)
+            if by and not doc.metadata.get("authors"):
+                _add_authors(doc, byline_names(by[1]))
+            drop.append(index)
+        elif index < HEADER_LINES and (found := bare_date(line.text)):
+            bare.append(found)
+            drop.append(index)
+    chosen = (published or bare or updated or [None])[0]
+    if chosen:
+        doc.metadata.setdefault("date", chosen)
+    doc.drop(drop, "metadata.dateline")
+    return doc
+
+
+# After the name at the start of a bio: an optional aside, then a verb ("Jane Doe (@jd) is a reporter").
+BIO_START = re.compile(
+    r"(?:,[^,.]{1,40},|\s\([^)]{1,40}\))?\s(?:is|was|has|writes|covers|ist|war|schreibt|est|était|écrit|es|fue|escribe)\s"
+)
+
+
 def find_author_boxes(doc: Document) -> Document:
-    """A name line followed by a bio that starts with that name (or its surname): an author box."""
-    authors = doc.metadata.setdefault("authors", [])
+    """A name line followed by a bio that starts with that name and a verb ('Jane Doe is …'): an author box."""
     drop = []
     lines = doc.lines
     for index in range(len(lines) - 1):
         name = lines[index].text
-        if not is_name(name):
-            continue
         bio = lines[index + 1].text
-        surname = name.split()[-1]
-        if (bio.startswith(name) or bio.startswith(surname + " ")) and BIO_VERB.search(bio[:120]) and len(bio.split()) <= 120:
-            if name not in authors:
-                authors.append(name)
+        is_bio = bio.startswith(name) and BIO_START.match(bio[len(name) :]) and len(bio.split()) <= MAX_BIO_WORDS
+        if is_name(name) and is_bio:
+            _add_authors(doc, [name])
             drop.extend([index, index + 1])
     doc.drop(drop, "author_box.name_and_bio")
     return doc
 
 
-@lru_cache(maxsize=4096)
-def parse_date(text: str) -> str | None:
-    """An ISO 8601 date from a date phrase in any common language, or None when unsure."""
-    import dateparser
+def clean_authors(names: list[str]) -> list[str]:
+    """Authors from page metadata: prefixes and trailers removed, only names that look like persons kept."""
+    cleaned: list[str] = []
+    for text in names:
+        prefix = BYLINE_PREFIX.match(text)
+        for name in byline_names(text[prefix.end() :] if prefix else text):
+            if name not in cleaned:
+                cleaned.append(name)
+    return cleaned
 
-    parsed = dateparser.parse(
-        text,
-        settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False},
-    )
-    return parsed.date().isoformat() if parsed else None
 
+def clean_date(text: str | None) -> str | None:
+    """An ISO 8601 date (YYYY-MM-DD) from page metadata, or None when it is not one.
 
-def find_datelines(doc: Document) -> Document:
-    """'Published …' / 'Updated …' lines: the date (ISO 8601) to `date`, the line removed."""
-    drop = []
-    for index, line in enumerate(doc.lines):
-        if len(line.text) > 80:
-            continue
-        found = DATELINE.fullmatch(line.text)
-        if found:
-            date = parse_date(found["date"].strip(" .|"))
-            if date:
-                doc.metadata.setdefault("date", date)
-                drop.append(index)
-    doc.drop(drop, "metadata.dateline")
-    return doc
+    January 1st is dropped too: it is what htmldate returns when it found only a year (a copyright line).
+    """
+    try:
+        parsed = date.fromisoformat((text or "")[:10])
+    except ValueError:
+        return None
+    return None if (parsed.month, parsed.day) == (1, 1) else parsed.isoformat()

@@ -1,0 +1,266 @@
+"""Issue 4: title, authors, publisher and date from the text's structure and from page metadata.
+
+Fixtures in tests/fixtures/metadata/ are written for these tests (English, German, French,
+Spanish); expected.json holds what each must give, read off the texts by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import clean_dir
+
+from pipeline.document import Document, split_lines
+from pipeline.extract import extract_html
+from pipeline.metadata import (
+    byline_names,
+    clean_authors,
+    clean_date,
+    find_bylines,
+    find_date,
+    find_datelines,
+    find_source_lines,
+    find_title,
+    is_name,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "metadata"
+EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+
+
+def document(text: str) -> Document:
+    return Document("id", "test.txt", "text", split_lines(text))
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory) -> dict:
+    output = tmp_path_factory.mktemp("metadata-out")
+    inputs = [FIXTURES / name for name in EXPECTED]
+    return {record["source"]: record for record in clean_dir(inputs, output)["corpus"]}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_fields(records, name):
+    record = records[name]
+    got = {field: record[field] for field in ("title", "authors", "publisher", "date", "language")}
+    assert got == EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_metadata_lines_leave_the_text_and_body_lines_stay(records, name):
+    record = records[name]
+    text = record["text"]
+    for field in ("title", "publisher"):
+        if record[field]:
+            assert record[field] not in text.split("\n")
+    for author in record["authors"]:
+        assert not any(line.startswith(("By ", "Von ", "Par ", "Por ")) and author in line for line in text.split("\n"))
+    source = (FIXTURES / name).read_text(encoding="utf-8")
+    for sentence_start in ("By the end of the year", "By Monday", "Von Montag", "Von der Leyen", "Par ailleurs",
+                           "Por eso", "Updated guidelines were issued", "Published in 1998", "Posted 04/05/2021"):
+        if sentence_start in source:
+            assert sentence_start in text, sentence_start
+    metadata_rules = {entry["rule"] for entry in record["removed"] if entry["rule"].startswith("metadata.")}
+    assert metadata_rules <= {"metadata.title", "metadata.byline", "metadata.dateline", "metadata.source_line"}
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe, John Roe", ["Jane Doe", "John Roe"]),
+        ("Ana Lima, Rui Costa and Eva Braga", ["Ana Lima", "Rui Costa", "Eva Braga"]),
+        ("Jane Doe | Staff Writer", ["Jane Doe"]),
+        ("Jane Doe, Reporter", ["Jane Doe"]),
+        ("Jane Doe, Global News, Toronto", ["Jane Doe"]),
+        ("Jane Doe for The Evening Courier", ["Jane Doe"]),
+        ("Jane Doe jdoe@example.org", ["Jane Doe"]),
+        ("Jane Doe Feb 8, 2020 5 min read", ["Jane Doe"]),
+        ("Jane Doe - January 10, 2020", ["Jane Doe"]),
+        ("Katrin Albers und Jonas Weber, dpa", ["Katrin Albers", "Jonas Weber"]),
+        ("Camille Fontaine et Hugo Marchal", ["Camille Fontaine", "Hugo Marchal"]),
+        ("María José Herrera y Luis Campos", ["María José Herrera", "Luis Campos"]),
+        ("Robert Smith Jr.", ["Robert Smith Jr."]),
+        ("T. K. Lindqvist", ["T. K. Lindqvist"]),
+        ("Jean-Luc van der Berg", ["Jean-Luc van der Berg"]),
+        ("the end of the year", []),
+        ("Monday, crews had finished", []),
+        ("The Associated Press", []),
+        ("Reuters", []),
+        ("JANE DOE", []),
+        ("How To Repot an Orchid", []),
+    ],
+)
+def test_byline_names(line, names):
+    assert byline_names(line) == names
+
+
+def test_is_name_needs_two_capitalised_words():
+    assert is_name("Ngozi Adeyemi") and is_name("Chloé Dubois-Martin") and is_name("Seán Ó Briain")
+    assert not is_name("Adeyemi") and not is_name("ngozi adeyemi") and not is_name("Ngozi Adeyemi said")
+    assert not is_name("Global News") and not is_name("Ministry of Health")
+
+
+def test_first_byline_gives_the_authors_and_teasers_of_other_articles_do_not():
+    doc = find_bylines(document(
+        "Headline Goes Here\n\nBy Ana Lima\n\nBody text of the article.\n\nBy Ana Lima\n\n"
+        "More stories\n\nBy Rui Costa\n\nBy\nEva Braga"
+    ))
+    assert doc.metadata["authors"] == ["Ana Lima"]
+    assert [e["text"] for e in doc.removed] == ["By Ana Lima", "By Ana Lima"]
+    assert "By Rui Costa" in doc.text
+
+
+def test_prefix_alone_on_its_line():
+    doc = find_bylines(document("By\nEva Braga\n\nThe article starts here and goes on."))
+    assert doc.metadata["authors"] == ["Eva Braga"] and doc.text == "The article starts here and goes on."
+
+
+def test_long_sentence_after_a_name_is_not_a_byline():
+    doc = find_bylines(document("By Jane Doe, the mayor of the town, who said the plan would be ready by next spring."))
+    assert doc.metadata["authors"] == [] and not doc.removed
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("March 3, 2021", "en", "2021-03-03"),
+        ("Mar. 3rd, 2021", "en", "2021-03-03"),
+        ("Thursday, 3 March 2021, 10:12", "en", "2021-03-03"),
+        ("2021-03-03T10:00:00Z", "en", "2021-03-03"),
+        ("3. März 2021", "de", "2021-03-03"),
+        ("12.03.2021, 14:05 Uhr", "de", "2021-03-12"),
+        ("5 mai 2022 à 10h12", "fr", "2022-05-05"),
+        ("1er août 2019", "fr", "2019-08-01"),
+        ("3 de mayo de 2022", "es", "2022-05-03"),
+        ("03/05/2022 20:36", "es", "2022-05-03"),
+        ("13/05/2021", "en", "2021-05-13"),
+        ("05/13/2021", "en", "2021-05-13"),
+        ("04/05/2021", "en", None),  # April 5th or 4 May: not confident
+        ("Feb 30, 2021", "en", None),
+        ("March 2021", "en", None),
+        ("in 1998", "en", None),
+        ("3 March 21", "en", None),
+    ],
+)
+def test_find_date(text, language, expected):
+    found = find_date(text, language)
+    assert (found[0] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("Published March 3, 2021 at 9:14 a.m. ET | Updated March 4, 2021", "2021-03-03"),
+        ("PUBLISHED: 22:00 GMT, 26 September 2020 | UPDATED: 08:39 GMT, 28 September 2020", "2020-09-26"),
+        ("Last updated 04 Jun 2020, originally created 17 Jun 2019", "2020-06-04"),
+        ("Veröffentlicht am 12.03.2021", "2021-03-12"),
+        ("Stand: 03.03.2021 10:15 Uhr", "2021-03-03"),
+        ("Mis à jour le 6 mai 2022 à 08h00", "2022-05-06"),
+        ("Actualizado: 03/05/2022 20:36", "2022-05-03"),
+        ("Updated guidelines were issued on March 3, 2021.", None),
+        ("Published in 1998, the survey is still used.", None),
+        ("Standing ovation on March 3, 2021", None),
+    ],
+)
+def test_datelines(line, date):
+    doc = find_datelines(document(f"{line}\n\nThe first paragraph of the article."))
+    assert doc.metadata.get("date") == date
+    assert (line in doc.text) == (date is None)
+
+
+def test_publication_date_wins_over_a_bare_date_and_an_update():
+    doc = find_datelines(document("Updated May 2, 2022\n\nWednesday, May 4, 2022\n\nPosted on April 30, 2022\n\nBody."))
+    assert doc.metadata["date"] == "2022-04-30"
+    doc = find_datelines(document("Updated May 2, 2022\n\nWednesday, May 4, 2022\n\nBody."))
+    assert doc.metadata["date"] == "2022-05-04"
+
+
+def test_a_bare_date_counts_only_near_the_top():
+    lines = "\n\n".join(["Intro."] * 8 + ["March 3, 2021"])
+    assert "date" not in find_datelines(document(lines)).metadata
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("A Headline About the Harbour\n\nA first paragraph that is long enough to be the start of the article, "
+         "with more than twenty words in it so that it counts as body text.", "A Headline About the Harbour"),
+        ("A Headline About the Harbour\n\nBy Ana Lima\n\nShort.", "A Headline About the Harbour"),
+        ("Who Is to Blame for the Delays?\n\nPublished March 3, 2021\n\nShort.", "Who Is to Blame for the Delays?"),
+        ("Recent posts from our team\n\nGarden tips\n\nKitchen ideas\n\nSmall repairs\n\nPaint\n\nA long paragraph "
+         "that comes too late to make the first line a headline, because menus come before it.", None),
+        ("The council met on Monday.\n\nIt decided to repair the bridge before the winter, which everyone welcomed "
+         "after so many years of waiting for a decision from the town hall.", None),
+        ("It rained. Then it stopped\n\nBy Ana Lima", None),
+        ("March 3, 2021\n\nBy Ana Lima", None),
+        ("Ana Lima\n\nBy Rui Costa", None),
+        ("single\n\nBy Ana Lima", None),
+        ("A Headline About the Harbour\nstill the same block\n\nBy Ana Lima", None),
+    ],
+)
+def test_title_from_the_first_line(text, title):
+    assert find_title(document(text)).metadata.get("title") == title
+
+
+def test_title_given_by_the_page_removes_its_line():
+    doc = document("Page Title Here\n\nBody text.")
+    doc.metadata["title"] = "Page Title Here"
+    doc = find_title(doc)
+    assert doc.metadata["title"] == "Page Title Here" and doc.text == "Body text."
+
+
+@pytest.mark.parametrize(
+    ("line", "publisher"),
+    [
+        ("Source: Harbour Gazette", "Harbour Gazette"),
+        ("Quelle: dpa", "dpa"),
+        ("Fuente: Agencia Andina.", "Agencia Andina"),
+        ("Source: own calculations", None),
+        ("Source: https://example.org/report", None),
+        ("Photo source: Harbour Gazette", None),
+        ("Source: Getty Images", None),
+        ("Source: The committee published its findings in a long report that nobody read", None),
+    ],
+)
+def test_source_lines(line, publisher):
+    doc = find_source_lines(document(f"Body text.\n\n{line}"))
+    assert doc.metadata.get("publisher") == publisher
+
+
+def test_a_source_line_inside_the_article_credits_a_chart_not_the_page():
+    body = "\n\n".join(f"Paragraph {i} of the article." for i in range(8))
+    doc = find_source_lines(document(f"{body}\n\nSource: National Statistics Office\n\n{body}"))
+    assert "publisher" not in doc.metadata
+
+
+def test_page_metadata_from_html():
+    html = """<html><head>
+    <title>Harbour plan approved | The Evening Courier</title>
+    <meta property="og:title" content="Harbour plan approved">
+    <meta property="og:site_name" content="The Evening Courier">
+    <meta property="article:published_time" content="2021-03-03T09:14:00+00:00">
+    <script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",
+      "headline": "Harbour plan approved", "datePublished": "2021-03-03T09:14:00+00:00",
+      "author": [{"@type": "Person", "name": "Jane Okafor"}, {"@type": "Person", "name": "Tom Reyes"}]}</script>
+    </head><body><article><h1>Harbour plan approved</h1>
+    <p>The harbour authority voted on Tuesday evening to dredge the old shipping channel, a project that has been
+    debated for almost a decade and that supporters say will bring larger cargo vessels back to the quays.</p>
+    <p>Opponents argued that the work would disturb contaminated sediment and asked for an independent study.</p>
+    </article></body></html>"""
+    _, metadata, method = extract_html(html)
+    assert method == "trafilatura"
+    assert metadata["title"] == "Harbour plan approved"
+    assert metadata["authors"] == ["Jane Okafor", "Tom Reyes"]
+    assert metadata["publisher"] == "The Evening Courier"
+    assert metadata["date"] == "2021-03-03"
+
+
+def test_page_authors_and_dates_are_cleaned():
+    assert clean_authors(["By Jane Okafor", "Newsroom Staff", "Tom Reyes, Reporter", "jane okafor"]) == [
+        "Jane Okafor", "Tom Reyes"]
+    assert clean_date("2021-03-03T09:14:00+00:00") == "2021-03-03"
+    assert clean_date("2004-01-01") is None  # a year alone, padded by the date finder
+    assert clean_date("March 2021") is None and clean_date(None) is None
