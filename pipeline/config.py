@@ -58,7 +58,7 @@ class FilterConfig:
 
 @dataclass(frozen=True)
 class OutputConfig:
-    shard_docs: int = 1000  # inputs per shard; a run with more than one shard writes corpus-NNNNN.jsonl
+    shard_docs: int = 200  # inputs per shard (one task, one output file); more than one shard writes corpus-NNNNN.jsonl
     formats: tuple[str, ...] = ("jsonl",)
 
 

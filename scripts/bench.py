@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_bench_corpus import corpus_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-CLI = str(Path(sys.executable).with_name("clean-corpus"))
+CLI = [sys.executable, "-m", "pipeline"]  # the pipeline of this checkout (see measure: PYTHONPATH)
 
 
 def input_files(corpus: Path) -> list[Path]:
@@ -57,7 +57,8 @@ def floor(corpus: str, output: str, fix: bool) -> None:
 def measure(command: list[str]) -> dict:
     """Run a command; wall seconds, CPU seconds and peak RSS (MB) of its whole process tree."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
     peak = 0
     done = threading.Event()
 
@@ -101,8 +102,8 @@ def bench_size(size: int, seed: int, workers: int) -> None:
     print(f"\n## {size} MB corpus: {corpus} ({megabytes:.1f} MB uncompressed, {len(files)} files)")
     print("note: one run on a shared machine; numbers are noisy")
     variants = {
-        "pipeline, 1 worker": lambda out: [CLI, str(corpus), "-o", out, "--workers", "1", "--quiet"],
-        f"pipeline, {workers} workers": lambda out: [CLI, str(corpus), "-o", out, "--workers", str(workers), "--quiet"],
+        "pipeline, 1 worker": lambda out: [*CLI, str(corpus), "-o", out, "--workers", "1", "--quiet"],
+        f"pipeline, {workers} workers": lambda out: [*CLI, str(corpus), "-o", out, "--workers", str(workers), "--quiet"],
         "floor A: read + write": lambda out: [sys.executable, __file__, "--floor", "A", str(corpus), out],
         "floor B: A + ftfy": lambda out: [sys.executable, __file__, "--floor", "B", str(corpus), out],
     }
