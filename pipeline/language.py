@@ -38,7 +38,7 @@ def sample(text: str, size: int = SAMPLE_CHARS, windows: int = SAMPLE_WINDOWS) -
         start = round(index * step)
         if start:
             start = text.find(" ", start) + 1 or start
-        end = text.rfind(" ", start, start + width)
+        end = len(text) if start + width >= len(text) else text.rfind(" ", start, start + width)
         pieces.append(text[start : end if end > start else start + width])
     return "\n".join(pieces)
 

@@ -1,0 +1,54 @@
+"""Issue 4: language (ISO 639-1) and confidence from py3langid's bundled model, over the whole body."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.language import SAMPLE_CHARS, detect_language, sample
+
+PARAGRAPHS = {
+    "en": "The ferry between the two islands will run every hour this summer, and the operator has promised "
+    "that tickets bought online will cost less than those sold at the harbour.",
+    "de": "Die Fähre zwischen den beiden Inseln fährt in diesem Sommer jede Stunde, und der Betreiber hat "
+    "versprochen, dass online gekaufte Fahrkarten weniger kosten als die am Hafen verkauften.",
+    "fr": "Le bac entre les deux îles circulera toutes les heures cet été, et l'exploitant a promis que les "
+    "billets achetés en ligne coûteront moins cher que ceux vendus au port.",
+    "es": "El transbordador entre las dos islas saldrá cada hora este verano, y la empresa ha prometido que "
+    "los billetes comprados por internet costarán menos que los vendidos en el puerto.",
+    "it": "Il traghetto tra le due isole partirà ogni ora quest'estate e la compagnia ha promesso che i "
+    "biglietti comprati online costeranno meno di quelli venduti al porto.",
+    "pl": "Prom między dwiema wyspami będzie kursował tego lata co godzinę, a przewoźnik obiecał, że bilety "
+    "kupione przez internet będą tańsze niż te sprzedawane w porcie.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(PARAGRAPHS))
+def test_languages_are_recognised_with_confidence(language):
+    code, confidence = detect_language(PARAGRAPHS[language])
+    assert code == language
+    assert 0.5 < confidence <= 1.0
+
+
+def test_too_short_text_has_no_language():
+    assert detect_language("") == (None, None)
+    assert detect_language("OK thanks") == (None, None)
+
+
+def test_the_whole_body_decides_not_its_first_lines():
+    english_intro = " ".join([PARAGRAPHS["en"]] * 20)  # longer than the sample
+    german_body = " ".join([PARAGRAPHS["de"]] * 120)
+    assert len(english_intro) > SAMPLE_CHARS
+    assert detect_language(english_intro + "\n\n" + german_body)[0] == "de"
+    assert detect_language(german_body[:4000] + "\n\n" + english_intro * 6)[0] == "en"
+
+
+def test_sample_spreads_over_the_text_and_cuts_at_spaces():
+    words = [f"w{i}" for i in range(3000)]
+    text = " ".join(words)
+    picked = sample(text).split()
+    assert len(sample(text)) <= SAMPLE_CHARS + 10
+    assert set(picked) <= set(words)  # only whole words
+    numbers = [int(word[1:]) for word in picked]
+    assert min(numbers) == 0 and max(numbers) == 2999  # from the beginning to the end
+    assert any(1000 < number < 2000 for number in numbers)  # and the middle
+    assert sample("short text") == "short text"
