@@ -1,0 +1,262 @@
+"""Score the pipeline on the annotated dev set (`make eval`).
+
+Runs the real pipeline (`pipeline.run.run`, the code behind the CLI) once per input
+kind over the whole dev set, so the corpus-level repeated-line stage sees it as one
+corpus, then scores the cleaned text with the dev set's snippet metric (see
+devset/README.md).  References in the same table: the raw text (no cleaning) and
+trafilatura's default extraction of the HTML.  Also printed: the score on two fixed
+halves of the pages ("tune" and "held-out", split by a hash of the page name), the
+worst pages with what was lost or left, and with --rules each removal rule's line
+count and how many of those lines were annotated as content.
+
+    .venv/bin/python scripts/evaluate.py [--devset DIR] [--workers N] [--rules] [--worst N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from pipeline.config import Config  # noqa: E402
+from pipeline.encoding import UndecodableError, decode_bytes  # noqa: E402
+from pipeline.executors import make_executor  # noqa: E402
+from pipeline.extract import declared_charset  # noqa: E402
+from pipeline.run import run  # noqa: E402
+
+DEFAULT_DEVSET = REPO.parent / "shared" / "devset"
+WHITESPACE = re.compile(r"\s+")
+INPUTS = {"text-blocks": ("text-blocks", ".txt"), "text-tags": ("text-tags", ".txt"), "html": ("html", ".html.gz")}
+MIN_RULE_CHECK_WORDS = 3  # a removed line shorter than this is too short to say it was inside a snippet
+
+
+def normalise(text: str) -> str:
+    return WHITESPACE.sub(" ", text).strip()
+
+
+def half_of(name: str) -> str:
+    """A fixed split of the pages: 'tune' or 'held-out', by a hash of the page name."""
+    return "tune" if hashlib.sha256(name.encode("utf-8")).digest()[0] % 2 == 0 else "held-out"
+
+
+@dataclass
+class Page:
+    name: str
+    language: str
+    with_: list[str]
+    without: list[str]
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fn: int = 0
+    fp: int = 0
+    tn: int = 0
+
+    def add(self, other: Score) -> None:
+        self.tp += other.tp
+        self.fn += other.fn
+        self.fp += other.fp
+        self.tn += other.tn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        total = self.tp + self.fn + self.fp + self.tn
+        return (self.tp + self.tn) / total if total else 0.0
+
+
+@dataclass
+class Result:
+    """One system on one input kind: its output text per page, and removals per page (ours only)."""
+
+    label: str
+    texts: dict[str, str | None]
+    removed: dict[str, list[dict]] = field(default_factory=dict)
+
+
+def load_pages(devset: Path) -> list[Page]:
+    pages = []
+    with open(devset / "snippets.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            pages.append(Page(record["name"], record["language"], record["with"], record["without"]))
+    return pages
+
+
+def score_page(page: Page, text: str | None) -> tuple[Score, list[str], list[str]]:
+    """(counts, lost `with` snippets, left `without` snippets) for one page's output."""
+    if text is None:
+        return Score(fn=len(page.with_), tn=len(page.without)), list(page.with_), []
+    cleaned = normalise(text)
+    lost = [s for s in page.with_ if normalise(s) not in cleaned]
+    left = [s for s in page.without if normalise(s) in cleaned]
+    score = Score(len(page.with_) - len(lost), len(lost), len(left), len(page.without) - len(left))
+    return score, lost, left
+
+
+def score_result(pages: list[Page], result: Result, half: str | None = None) -> Score:
+    total = Score()
+    for page in pages:
+        if half is None or half_of(page.name) == half:
+            total.add(score_page(page, result.texts.get(page.name))[0])
+    return total
+
+
+def page_name(source: str, suffix: str) -> str:
+    return Path(source).name.removesuffix(suffix)
+
+
+def run_pipeline(devset: Path, kind: str, workers: int) -> Result:
+    """Clean one input kind of the dev set with the real pipeline; rejected pages produce no text."""
+    folder, suffix = INPUTS[kind]
+    config = Config().replace("output", shard_docs=25)  # several shards so the workers share the work
+    executor = make_executor("local", workers)
+    texts: dict[str, str | None] = {}
+    removed: dict[str, list[dict]] = {}
+    with tempfile.TemporaryDirectory(prefix="eval-") as output:
+        try:
+            run([str(devset / folder)], output, config, executor)
+        finally:
+            executor.close()
+        for path in sorted(Path(output).glob("corpus*.jsonl")):
+            with open(path, encoding="utf-8") as handle:
+                for line in handle:
+                    record = json.loads(line)
+                    name = page_name(record["source"], suffix)
+                    texts[name] = record["text"]
+                    removed[name] = record["removed"]
+    return Result(kind, texts, removed)
+
+
+def raw_text(devset: Path, kind: str, pages: list[Page]) -> Result:
+    folder, suffix = INPUTS[kind]
+    texts = {p.name: (devset / folder / f"{p.name}{suffix}").read_text(encoding="utf-8") for p in pages}
+    return Result(f"raw {kind}", texts)
+
+
+def _trafilatura_one(path: str) -> tuple[str, str | None]:
+    import gzip
+
+    import trafilatura
+
+    name = page_name(path, ".html.gz")
+    with gzip.open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        html = decode_bytes(data, declared_charset(data)).text
+    except UndecodableError:
+        return name, None
+    return name, trafilatura.extract(html)
+
+
+def trafilatura_reference(devset: Path, pages: list[Page], workers: int) -> Result:
+    """trafilatura.extract with its default settings on the same decoded HTML the pipeline sees."""
+    paths = [str(devset / "html" / f"{p.name}.html.gz") for p in pages]
+    with get_context("spawn").Pool(workers) as pool:
+        texts = dict(pool.map(_trafilatura_one, paths, chunksize=4))
+    return Result("trafilatura html", texts)
+
+
+def print_table(pages: list[Page], results: list[Result]) -> None:
+    header = f"{'system':<20} {'precision':>9} {'recall':>7} {'F1':>6} {'accuracy':>8} | {'F1 tune':>7} {'held-out':>8}"
+    print(header)
+    print("-" * len(header))
+    for result in results:
+        s = score_result(pages, result)
+        tune = score_result(pages, result, "tune").f1
+        held = score_result(pages, result, "held-out").f1
+        scores = f"{s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.accuracy:>8.3f}"
+        print(f"{result.label:<20} {scores} | {tune:>7.3f} {held:>8.3f}")
+    halves = Counter(half_of(p.name) for p in pages)
+    print(f"({len(pages)} pages: {halves['tune']} tune, {halves['held-out']} held-out)")
+
+
+def print_worst(pages: list[Page], result: Result, count: int) -> None:
+    rows = []
+    for page in pages:
+        text = result.texts.get(page.name)
+        score, lost, left = score_page(page, text)
+        rows.append((score.fn + score.fp, page, text, lost, left))
+    rows.sort(key=lambda row: (-row[0], row[1].name))
+    print(f"\nworst {count} pages ({result.label}): errors = lost `with` + left `without`")
+    for errors, page, text, lost, left in rows[:count]:
+        state = "REJECTED/no text" if text is None else f"{len(text)} chars out"
+        print(f"  {errors}  {page.name} [{page.language}, {half_of(page.name)}] {state}")
+        for snippet in lost:
+            print(f"      lost: {snippet[:90]!r}")
+        for snippet in left:
+            print(f"      left: {snippet[:90]!r}")
+
+
+def print_rules(pages: list[Page], result: Result) -> None:
+    """Per rule: lines removed, and how many of them contain or sit inside an annotated `with` snippet."""
+    lines: Counter = Counter()
+    content: Counter = Counter()
+    by_name = {p.name: [normalise(s) for s in p.with_] for p in pages}
+    for name, removals in result.removed.items():
+        snippets = by_name.get(name, [])
+        for entry in removals:
+            text = normalise(entry["text"])
+            lines[entry["rule"]] += 1
+            long_enough = len(text.split()) >= MIN_RULE_CHECK_WORDS
+            if any(s in text or (long_enough and text in s) for s in snippets):
+                content[entry["rule"]] += 1
+    print(f"\nremovals by rule ({result.label}, kept pages): lines, lines with annotated content, false-positive rate")
+    for rule, count in sorted(lines.items(), key=lambda item: (-item[1], item[0])):
+        print(f"  {rule:<36} {count:>6} {content[rule]:>5} {content[rule] / count:>7.1%}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET, help="the annotated dev set directory")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--rules", action="store_true", help="per removal rule: lines removed and false positives")
+    parser.add_argument("--worst", type=int, default=10, help="how many worst pages to list per input kind")
+    parser.add_argument("--kinds", nargs="+", choices=list(INPUTS), default=list(INPUTS), help="input kinds to run")
+    args = parser.parse_args(argv)
+
+    started = time.time()
+    pages = load_pages(args.devset)
+    ours = []
+    for kind in args.kinds:
+        ours.append(run_pipeline(args.devset, kind, args.workers))
+        print(f"({kind}: cleaned in {time.time() - started:.0f} s)", file=sys.stderr)
+    references = [raw_text(args.devset, kind, pages) for kind in ("text-blocks", "text-tags")]
+    references.append(trafilatura_reference(args.devset, pages, args.workers))
+    print_table(pages, ours + references)
+    for result in ours:
+        print_worst(pages, result, args.worst)
+    if args.rules:
+        for result in ours:
+            print_rules(pages, result)
+    print(f"\n({time.time() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
