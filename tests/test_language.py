@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from pipeline.language import SAMPLE_CHARS, detect_language, sample
+from pipeline.language import AUTOMATON_DEPTH, SAMPLE_CHARS, detect_language, identifier, model, probabilities, sample
 
 PARAGRAPHS = {
     "en": "The ferry between the two islands will run every hour this summer, and the operator has promised "
@@ -52,3 +53,28 @@ def test_sample_spreads_over_the_text_and_cuts_at_spaces():
     assert min(numbers) == 0 and max(numbers) == 2999  # from the beginning to the end
     assert any(1000 < number < 2000 for number in numbers)  # and the middle
     assert sample("short text") == "short text"
+
+
+def test_same_answers_as_py3langid():
+    reference = identifier()
+    texts = [*PARAGRAPHS.values(), " ".join(PARAGRAPHS.values()), "HELLO WORLD, THIS IS AN ALL CAPS LINE",
+             "x", "12345 67890", "Ünïcödé ñ ß 漢字 текст ελληνικά", PARAGRAPHS["fr"][:40]]
+    for text in texts:
+        code, confidence = reference.classify(text)
+        scores = probabilities(text)
+        assert model().languages[int(scores.argmax())] == code
+        assert float(scores.max()) == pytest.approx(confidence, abs=1e-4)
+    assert model().aliases == tuple(reference._alias_pairs)
+
+
+def test_automaton_depth_covers_the_model():
+    """Breadth-first from the start state: no state is first reached by a string longer than AUTOMATON_DEPTH."""
+    lm = model()
+    depth = np.full(len(lm.row_start), -1)
+    depth[0], frontier, level = 0, np.array([0]), 0
+    while len(frontier):
+        reached = lm.next_state[lm.row_start[frontier][:, None] + np.arange(256)]
+        frontier = np.unique(reached[depth[reached] < 0])
+        level += 1
+        depth[frontier] = level
+    assert depth.min() >= 0 and depth.max() == AUTOMATON_DEPTH
