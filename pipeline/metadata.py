@@ -225,6 +225,7 @@ TITLE_LOOKAHEAD = 4  # lines after a headline in which the article must begin
 MIN_PARAGRAPH_WORDS = 20
 MAX_BYLINE_EXTRA_WORDS = 8  # words besides the names: role, outlet, place, date ("By A, BBC News, New York")
 MAX_BIO_WORDS = 120
+MAX_NAME_CHARS = 60
 MAX_META_LINE = 120  # longer lines are body text, never bylines, datelines or source lines
 SENTENCE_END = tuple(".,;:")
 TWO_SENTENCES = re.compile(r"[a-zß-ÿ]{2}[.!?]\s+[A-ZÀ-Ý]")
@@ -334,11 +335,11 @@ def find_source_lines(doc: Document) -> Document:
     drop = []
     byline_numbers = [entry["line"] for entry in doc.removed if entry["rule"] == "metadata.byline"]
     for index, line in enumerate(doc.lines):
-        in_frame = index < HEADER_LINES or index >= len(doc.lines) - HEADER_LINES
-        if not (in_frame or any(abs(number - line.number) <= 2 for number in byline_numbers)):
-            continue  # a "Source:" line inside the article credits a chart or a quote, not the page
         found = SOURCE_LINE.fullmatch(line.text) if len(line.text) <= MAX_META_LINE else None
-        publisher = publisher_in(found["publisher"].strip()) if found else None
+        in_frame = index < HEADER_LINES or index >= len(doc.lines) - HEADER_LINES
+        if found is None or not (in_frame or any(abs(number - line.number) <= 2 for number in byline_numbers)):
+            continue  # a "Source:" line inside the article credits a chart or a quote, not the page
+        publisher = publisher_in(found["publisher"].strip())
         if publisher:
             doc.metadata.setdefault("publisher", publisher)
             drop.append(index)
@@ -391,9 +392,11 @@ def find_author_boxes(doc: Document) -> Document:
     lines = doc.lines
     for index in range(len(lines) - 1):
         name = lines[index].text
+        if len(name) > MAX_NAME_CHARS:
+            continue
         bio = lines[index + 1].text
         is_bio = bio.startswith(name) and BIO_START.match(bio[len(name) :]) and len(bio.split()) <= MAX_BIO_WORDS
-        if is_name(name) and is_bio:
+        if is_bio and is_name(name):
             _add_authors(doc, [name])
             drop.extend([index, index + 1])
     doc.drop(drop, "author_box.name_and_bio")
