@@ -71,15 +71,10 @@ MOJIBAKE = re.compile(BADNESS_RE.pattern, BADNESS_RE.flags)
 SUSPECT = re.compile(f"{FTFY_TRIGGER.pattern}|{MOJIBAKE_HINT}")
 SUSPECT_IF_NOT_NFC = re.compile(r"[^\t\n\x20-\x25\x27-\x7e]")  # any non-ASCII, control or '&'
 
-ODD_SPACES = dict.fromkeys(
-    map(ord, "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
-        "\u200a\u202f\u205f\u3000\t\x0b\x0c"),
-    " ",
-)
-INVISIBLES = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"), None)
-CONTROL_CHARS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F], None)
-WHITESPACE_TABLE = {**ODD_SPACES, **INVISIBLES, **CONTROL_CHARS}
+ODD_SPACE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")  # each becomes a plain space
+DROPPED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2060\ufeff]")  # control and invisible characters
 MULTI_SPACE = re.compile(" {2,}")
+BLANK_LINES = re.compile(r"\n{3,}")
 
 
 @dataclass
@@ -231,19 +226,14 @@ def repair_text(text: str) -> tuple[str, list[str]]:
 
 
 def normalize_whitespace(text: str) -> str:
-    """Odd spaces to plain spaces, drop invisible and control characters, NFC, strip lines.
+    """Odd spaces to plain spaces, drop invisible and control characters, NFC, strip lines,
+    at most one blank line in a row, none at either end.
 
     >>> normalize_whitespace("a\u00a0 b\u200b \\n\\n\\n\\nc ")
     'a b\\n\\nc'
     """
-    text = text.translate(WHITESPACE_TABLE)
+    text = DROPPED_CHARACTER.sub("", ODD_SPACE.sub(" ", text))  # faster than str.translate
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    lines = [MULTI_SPACE.sub(" ", line).strip() for line in text.split("\n")]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    while out and not out[-1]:
-        out.pop()
-    return "\n".join(out)
+    text = "\n".join([line.strip() for line in MULTI_SPACE.sub(" ", text).split("\n")]).strip()
+    return BLANK_LINES.sub("\n\n", text)

@@ -133,3 +133,16 @@ MOJIBAKE_ALPHABET = st.sampled_from(
 def test_repair_equals_ftfy_on_every_line(lines):
     text = "\n".join(lines)
     assert repair_text(text)[0] == ftfy_every_line(text)
+
+
+WHITESPACE_ALPHABET = st.sampled_from(list(" \t\n\x0b\x0c\x1f\x7f\x85\u2028\xa0\u200b\ufeff\u3000ab\u0301e"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(WHITESPACE_ALPHABET, max_size=40))
+def test_normalised_whitespace_is_stripped_collapsed_and_stable(text):
+    normal = normalize_whitespace(text)
+    assert normalize_whitespace(normal) == normal
+    assert "\n\n\n" not in normal and "  " not in normal and normal == normal.strip()
+    assert all(line == line.strip() for line in normal.split("\n"))
+    assert not set(normal) & set("\t\x0b\x0c\x1f\x7f\xa0\u200b\ufeff\u3000")
