@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from .config import ConfigError
 from .document import Document
@@ -54,29 +55,44 @@ def _read_rules(text: str, origin: str) -> list[Rule]:
     for family, table in data.items():
         if not isinstance(table, dict) or not isinstance(table.get("rules"), list):
             raise ConfigError(f"{origin}: [{family}] needs a `rules` list")
-        for entry in table["rules"]:
-            unknown = set(entry) - RULE_KEYS
-            if unknown:
-                raise ConfigError(f"{origin}: rule {family}.{entry.get('id')}: unknown key {sorted(unknown)[0]}")
-            rule_id = f"{family}.{entry.get('id')}"
-            if entry.get("scope") not in SCOPES:
-                raise ConfigError(f"{origin}: rule {rule_id}: scope must be one of {sorted(SCOPES)}")
-            try:
-                re.compile(entry.get("pattern", ""))
-            except re.error as error:
-                raise ConfigError(f"{origin}: rule {rule_id}: bad regular expression ({error})") from error
-            rules.append(
-                Rule(
-                    id=rule_id,
-                    family=family,
-                    scope=entry["scope"],
-                    pattern=entry["pattern"],
-                    max_tail_words=int(entry.get("max_tail_words", 80)),
-                    prose_words=int(entry.get("prose_words", 12)),
-                    resume=tuple(entry.get("resume", ())),
-                )
-            )
+        rules.extend(_read_rule(entry, family, origin) for entry in table["rules"])
     return rules
+
+
+RULE_ID = re.compile(r"[a-z0-9_]+")
+BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def _read_rule(entry, family: str, origin: str) -> Rule:
+    """One rule table, checked: known keys, a snake_case id, a scope, a regex that works inside the combined one."""
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{origin}: [{family}] rules must be tables, got {entry!r}")
+    rule_id = f"{family}.{entry.get('id')}"
+    where = f"{origin}: rule {rule_id}"
+    unknown = set(entry) - RULE_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]}")
+    if not isinstance(entry.get("id"), str) or not RULE_ID.fullmatch(entry["id"]):
+        raise ConfigError(f"{where}: id must be a snake_case name")
+    if entry.get("scope") not in SCOPES:
+        raise ConfigError(f"{where}: scope must be one of {sorted(SCOPES)}")
+    pattern = entry.get("pattern")
+    if not isinstance(pattern, str) or not pattern:
+        raise ConfigError(f"{where}: pattern must be a non-empty string")
+    try:
+        compiled = re.compile(f"(?:{pattern})")
+    except re.error as error:
+        raise ConfigError(f"{where}: bad regular expression ({error})") from error
+    if compiled.groupindex or BACKREFERENCE.search(pattern):
+        raise ConfigError(f"{where}: no named groups or backreferences (rules are combined into one expression)")
+    numbers = {key: entry[key] for key in RULE_KEYS - {"id", "scope", "pattern", "resume"} if key in entry}
+    for key, value in numbers.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{where}: {key} must be a whole number >= 0, got {value!r}")
+    resume = entry.get("resume", [])
+    if not isinstance(resume, list) or not all(isinstance(name, str) for name in resume):
+        raise ConfigError(f"{where}: resume must be a list of family names")
+    return Rule(id=rule_id, family=family, scope=entry["scope"], pattern=pattern, resume=tuple(resume), **numbers)
 
 
 @lru_cache(maxsize=8)
@@ -86,7 +102,7 @@ def load_rules(extra_files: tuple[str, ...] = (), disable: tuple[str, ...] = ())
     rules = _read_rules(builtin, "pipeline/rules/boilerplate.toml")
     for path in extra_files:
         try:
-            text = open(path, encoding="utf-8").read()
+            text = Path(path).read_text(encoding="utf-8")
         except OSError as error:
             raise ConfigError(f"{path}: cannot read rules file ({error.strerror})") from error
         rules.extend(_read_rules(text, path))
@@ -104,6 +120,16 @@ def word_count(text: str) -> int:
 def reads_as_prose(text: str, min_words: int) -> bool:
     """A line long enough and ending like a sentence."""
     return word_count(text) >= min_words and SENTENCE_END.search(text) is not None
+
+
+def words_from(lines, start: int, limit: int) -> int:
+    """Words in lines[start:], counted no further than limit + 1 (linear time overall, even for huge documents)."""
+    total = 0
+    for position in range(start, len(lines)):
+        total += word_count(lines[position].text)
+        if total > limit:
+            break
+    return total
 
 
 def apply_rules(doc: Document, rules: RuleSet) -> Document:
@@ -125,7 +151,7 @@ def apply_rules(doc: Document, rules: RuleSet) -> Document:
                 marks[end] = rule.id
                 end += 1
         elif rule.scope == "tail":
-            if sum(word_count(line.text) for line in lines[end:]) <= rule.max_tail_words:
+            if words_from(lines, end, rule.max_tail_words) <= rule.max_tail_words:
                 for later in range(end, len(lines)):
                     marks[later] = rule.id
                 end = len(lines)

@@ -20,7 +20,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class InputConfig:
-    max_file_bytes: int = 50_000_000
+    max_document_bytes: int = 50_000_000  # a larger file (decompressed) or JSONL line is rejected: too_large
     jsonl_text_field: str = "text"
 
 
@@ -111,6 +111,35 @@ def _coerce(value, default, where: str):
     raise ConfigError(f"{where}: unsupported value {value!r}")
 
 
+AT_LEAST_ONE = {"input.max_document_bytes", "output.shard_docs", "dedup.shingle_words", "dedup.num_perm", "dedup.bands"}
+
+
+def _check_value(value, name: str, where: str) -> None:
+    """Numbers are never negative (sizes and counts the run divides by are at least 1); thresholds are well-formed."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if name == "filters.quality_thresholds":
+            _check_thresholds(value, where)
+        return
+    low = 1 if name in AT_LEAST_ONE else 0
+    if value < low:
+        raise ConfigError(f"{where}: must be at least {low}, got {value!r}")
+
+
+def _check_thresholds(thresholds: dict, where: str) -> None:
+    """Each entry names a quality signal and holds only numeric `min` / `max` bounds."""
+    from .quality import quality_signals  # late import: quality imports modules that import this one
+
+    signals = set(quality_signals("a b", "en"))
+    for name, bounds in thresholds.items():
+        if name not in signals:
+            raise ConfigError(f"{where}.{name}: no such quality signal (known: {', '.join(sorted(signals))})")
+        if not isinstance(bounds, dict) or not bounds or set(bounds) - {"min", "max"}:
+            raise ConfigError(f"{where}.{name}: expected a table with `min` and/or `max`, got {bounds!r}")
+        for bound, value in bounds.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"{where}.{name}.{bound}: expected a number, got {value!r}")
+
+
 def config_from_dict(data: dict, origin: str = "<config>", base: Config | None = None) -> Config:
     """Build a Config from nested dicts, refusing unknown keys and wrong types."""
     config = base or Config()
@@ -125,7 +154,9 @@ def config_from_dict(data: dict, origin: str = "<config>", base: Config | None =
         for key, value in values.items():
             if key not in known:
                 raise ConfigError(f"{origin}: unknown key {section_name}.{key}")
-            changes[key] = _coerce(value, getattr(section, key), f"{origin}: {section_name}.{key}")
+            where = f"{origin}: {section_name}.{key}"
+            changes[key] = _coerce(value, getattr(section, key), where)
+            _check_value(changes[key], f"{section_name}.{key}", where)
         config = config.replace(section_name, **changes)
     return config
 
@@ -144,7 +175,19 @@ def load_config(path: str | Path | None) -> Config:
     config = config_from_dict(data, str(path))
     base_dir = path.parent
     files = tuple(str((base_dir / name).resolve()) for name in config.boilerplate.rules_files)
+    _check_disabled_rules(files, config.boilerplate.disable, path)
     return config.replace("boilerplate", rules_files=files)
+
+
+def _check_disabled_rules(rules_files: tuple[str, ...], disable: tuple[str, ...], path: Path) -> None:
+    """Every name in boilerplate.disable is a rule id or a family of the loaded rules (a typo is an error)."""
+    from .boilerplate import load_rules  # late import: boilerplate imports this module
+
+    rules = load_rules(rules_files).rules
+    known = {rule.id for rule in rules} | {rule.family for rule in rules}
+    for name in disable:
+        if name not in known:
+            raise ConfigError(f"{path}: boilerplate.disable: no rule or family named {name!r}")
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")

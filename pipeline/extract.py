@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import lxml.etree
+import lxml.html
 import trafilatura
 from bs4 import BeautifulSoup
 
@@ -56,3 +58,21 @@ def extract_html(html: str) -> tuple[str, dict, str] | None:
     except RecursionError:
         return None
     return (text, {}, "beautifulsoup") if text.strip() else None
+
+
+def only_link_text(html: str, text: str) -> bool:
+    """True when every line of the extracted text is the text of a link on the page: a menu or index page.
+
+    >>> only_link_text('<ul><li><a href="/">Home</a></li><li><a href="/a">News</a></li></ul>', "Home\\n\\nNews")
+    True
+    """
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return False
+    links = set()
+    for anchor in tree.iter("a"):
+        content = anchor.text_content()
+        links.update(" ".join(part.split()) for part in [content, *content.split("\n")])
+    lines = [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+    return bool(lines) and all(line in links for line in lines)

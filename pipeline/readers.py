@@ -6,6 +6,7 @@ Every file found ends up as raw documents or as a Reject with a reason; nothing 
 from __future__ import annotations
 
 import bz2
+import codecs
 import glob
 import gzip
 import hashlib
@@ -19,9 +20,10 @@ from pathlib import Path
 from .config import Config
 from .document import Reject
 from .encoding import UndecodableError, decode_bytes
-from .extract import declared_charset, extract_html
+from .extract import declared_charset, extract_html, only_link_text
 
-KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
+KINDS |= {".jsonl": "jsonl", ".ndjson": "jsonl"}
 COMPRESSIONS = {".gz": gzip.open, ".bz2": bz2.open}
 
 
@@ -126,24 +128,23 @@ def read_documents(item: InputFile, config: Config) -> Iterator[RawDocument | Re
     if kind is None:
         yield Reject(item.source, "unsupported_type", "not .txt, .html, .htm or .jsonl (optionally .gz/.bz2)")
         return
-    limit = config.input.max_file_bytes
+    if not os.path.isfile(item.path):  # a FIFO or a device would block or never end
+        yield Reject(item.source, "not_a_file", "not a regular file (directory, FIFO, socket or device)")
+        return
+    limit = config.input.max_document_bytes
     try:
-        if os.path.isdir(item.path):
-            yield Reject(item.source, "not_a_file", "a directory with a file name")
+        if kind == "jsonl":
+            yield from _jsonl_documents(item, compression, limit, config.input.jsonl_text_field)
             return
         data = read_bytes(item.path, compression, limit)
-    except (gzip.BadGzipFile, OSError, EOFError, zlib.error, ValueError) as error:
-        reason = "corrupt_archive" if compression and not isinstance(error, PermissionError) else "unreadable"
-        yield Reject(item.source, reason, f"{type(error).__name__}: {error}")
+    except READ_ERRORS as error:
+        yield _read_error(item.source, compression, error)
         return
     if len(data) > limit:
-        yield Reject(item.source, "too_large", f"more than input.max_file_bytes = {limit} bytes")
+        yield Reject(item.source, "too_large", f"more than input.max_document_bytes = {limit} bytes")
         return
     if not data.strip():
         yield Reject(item.source, "empty", "no content")
-        return
-    if kind == "jsonl":
-        yield from _jsonl_documents(item.source, data, config.input.jsonl_text_field)
         return
     try:
         decoded = decode_bytes(data, declared_charset(data) if kind == "html" else None)
@@ -151,36 +152,74 @@ def read_documents(item: InputFile, config: Config) -> Iterator[RawDocument | Re
         yield Reject(item.source, error.reason, str(error))
         return
     encoding = {"detected": decoded.encoding, "notes": decoded.notes}
-    if kind == "html":
-        extracted = extract_html(decoded.text)
-        if extracted is None:
-            yield Reject(item.source, "unparseable_html", "no text could be extracted from the HTML")
-            return
-        text, metadata, method = extracted
-        encoding["notes"] = [*decoded.notes, f"text extracted by {method}"]
-        yield RawDocument(item.source, kind, text, encoding, metadata)
-    else:
+    if kind == "text":
         yield RawDocument(item.source, kind, decoded.text, encoding)
-
-
-def _jsonl_documents(source: str, data: bytes, text_field: str) -> Iterator[RawDocument | Reject]:
-    try:
-        decoded = decode_bytes(data)
-    except UndecodableError as error:
-        yield Reject(source, error.reason, str(error))
         return
-    for number, line in enumerate(decoded.text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        line_source = f"{source}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Reject(line_source, "bad_jsonl_line", f"line {number}: invalid JSON ({error.msg})")
-            continue
-        text = record.get(text_field) if isinstance(record, dict) else None
-        if not isinstance(text, str):
-            yield Reject(line_source, "bad_jsonl_line", f"line {number}: field {text_field!r} is missing or not a string")
-            continue
-        metadata = {key: record[key] for key in ("url", "title") if isinstance(record.get(key), str)}
-        yield RawDocument(line_source, "jsonl", text, {"detected": decoded.encoding, "notes": decoded.notes}, metadata)
+    extracted = extract_html(decoded.text)
+    if extracted is None:
+        yield Reject(item.source, "unparseable_html", "no text could be extracted from the HTML")
+        return
+    text, metadata, method = extracted
+    if only_link_text(decoded.text, text):
+        yield Reject(item.source, "navigation_only", "every line of the page's text is the text of a link")
+        return
+    encoding["notes"] = [*decoded.notes, f"text extracted by {method}"]
+    yield RawDocument(item.source, kind, text, encoding, metadata)
+
+
+READ_ERRORS = (OSError, EOFError, zlib.error, ValueError)
+
+
+def _read_error(source: str, compression: str | None, error: Exception) -> Reject:
+    reason = "corrupt_archive" if compression and not isinstance(error, PermissionError) else "unreadable"
+    return Reject(source, reason, f"{type(error).__name__}: {error}")
+
+
+def _lines(handle, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) for each line of a binary file; None for a line longer than limit (skipped)."""
+    number = 0
+    while line := handle.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+        else:
+            yield number, line
+
+
+def _jsonl_documents(item: InputFile, compression: str | None, limit: int, text_field: str):
+    """One raw document per JSONL line, read as a stream; each bad line becomes a Reject with its number."""
+    found = False
+    with COMPRESSIONS.get(compression, open)(item.path, "rb") as handle:
+        for number, line in _lines(handle, limit):
+            line_source = f"{item.source}:{number}"
+            if number == 1 and line and line.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                yield Reject(item.source, "undecodable", "JSONL must be UTF-8 (RFC 8259); this file is UTF-16/32")
+                return
+            if line is None:
+                found = True
+                yield Reject(line_source, "too_large", f"line {number}: more than input.max_document_bytes = {limit}")
+                continue
+            if not line.strip():
+                continue
+            found = True
+            yield _jsonl_document(line_source, number, line, text_field)
+    if not found:
+        yield Reject(item.source, "empty", "no content")
+
+
+def _jsonl_document(source: str, number: int, line: bytes, text_field: str) -> RawDocument | Reject:
+    try:
+        decoded = decode_bytes(line.removeprefix(codecs.BOM_UTF8) if number == 1 else line)
+        record = json.loads(decoded.text)
+    except UndecodableError as error:
+        return Reject(source, "bad_jsonl_line", f"line {number}: {error}")
+    except (json.JSONDecodeError, RecursionError) as error:
+        detail = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
+        return Reject(source, "bad_jsonl_line", f"line {number}: invalid JSON ({detail})")
+    text = record.get(text_field) if isinstance(record, dict) else None
+    if not isinstance(text, str):
+        return Reject(source, "bad_jsonl_line", f"line {number}: field {text_field!r} is missing or not a string")
+    metadata = {key: record[key] for key in ("url", "title") if isinstance(record.get(key), str)}
+    return RawDocument(source, "jsonl", text, {"detected": decoded.encoding, "notes": decoded.notes}, metadata)

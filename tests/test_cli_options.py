@@ -48,11 +48,11 @@ def test_print_config_shows_defaults_and_reads_back(capsys, tmp_path):
     assert printed["repeats"]["min_docs"] == 5 and printed["output"]["formats"] == ["jsonl"]
     assert config_from_dict(printed) == load_config(None)
     config_file = tmp_path / "run.toml"
-    config_file.write_text('[dedup]\nthreshold = 0.9\n\n[filters]\nquality_thresholds = { "stop word" = { min = 0.1 } }\n')
+    config_file.write_text('[dedup]\nthreshold = 0.9\n\n[filters]\nquality_thresholds = { "stop_word_ratio" = { min = 0.1 } }\n')
     printed = print_config(capsys, "--config", str(config_file), "--format", "both", "--drop-duplicates")
     assert printed["dedup"] == {**printed["dedup"], "threshold": 0.9, "drop": True}
     assert printed["output"]["formats"] == ["jsonl", "parquet"]
-    assert printed["filters"]["quality_thresholds"] == {"stop word": {"min": 0.1}}
+    assert printed["filters"]["quality_thresholds"] == {"stop_word_ratio": {"min": 0.1}}
     reread = tmp_path / "printed.toml"
     assert main(["--print-config", "--config", str(config_file)]) == 0
     reread.write_text(capsys.readouterr().out, encoding="utf-8")

@@ -1,0 +1,340 @@
+"""Hostile input: every bad file ends in the corpus or in the rejects with a clear reason, the run goes on,
+and the input tree is left exactly as it was.
+
+One tree of hostile files (built here, in a temporary directory) is cleaned once through the real command
+line; the tests below check what became of each file.  Cases that need their own configuration or
+environment (size limits, an unreadable file) run the pipeline in-process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, clean_dir, read_jsonl
+
+from pipeline.config import Config
+from pipeline.encoding import normalize_whitespace
+
+GERMAN = (
+    "Die Gemeinde plant einen neuen Radweg entlang des Flusses. Anwohner begrüßen die Pläne, fordern aber "
+    "mehr Bäume am Ufer.\n\nDer Bau soll im Frühjahr beginnen und etwa zwei Jahre dauern."
+)
+RUSSIAN = [
+    "Городской совет утвердил новый бюджет на следующий год. Расходы на образование вырастут на десять процентов.",
+    "Депутаты обсуждали документ почти четыре часа, прежде чем проголосовать.",
+]
+SCRIPT_FILLER = "a" * 5_000_000
+NESTED_SENTENCE = "Deep inside the nesting there is one sentence that has to survive the trip."
+
+
+def _gzip(text: str) -> bytes:
+    return gzip.compress(text.encode("utf-8"), mtime=0)
+
+
+def _html(body: str, head: str = "") -> str:
+    return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>"
+
+
+# file name -> bytes, and what must become of it: "kept" or the reject reason.
+FILES: dict[str, tuple[bytes, str]] = {
+    "empty.txt": (b"", "empty"),
+    "whitespace.txt": (b"  \n\t\r\n \xc2\xa0 \n\n", "empty"),
+    "nul-bytes.txt": (bytes(range(256)) * 40, "binary"),
+    "picture.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "binary"),
+    "mixed-bytes.txt": (
+        "Le café coûte trois euros — pas plus.\nPuis ".encode() + b"un \x93mot\x94 mal cod\xe9 " + "et la fin, très bien.\n".encode(),
+        "kept",
+    ),
+    "utf16-bom.txt": (GERMAN.encode("utf-16"), "kept"),
+    "utf16-le.txt": (GERMAN.encode("utf-16-le"), "kept"),
+    "utf16-be.txt": (GERMAN.encode("utf-16-be"), "kept"),
+    "truncated.txt.gz": (_gzip(GERMAN * 40)[:-20], "corrupt_archive"),  # cut inside the compressed stream
+    "not-gzip.txt.gz": (GERMAN.encode(), "corrupt_archive"),
+    "cyrillic.html": (
+        _html(
+            "<article>" + "".join(f"<p>{p}</p>" for p in RUSSIAN) + "</article>",
+            '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251"><title>Бюджет</title>',
+        ).encode("cp1251"),
+        "kept",
+    ),
+    "nested.html": (_html("<div>" * 10_000 + f"<p>{NESTED_SENTENCE}</p>" + "</div>" * 10_000).encode(), "kept"),
+    "big-script.html": (
+        _html(
+            "<article><p>The harbour authority approved the new ferry timetable after a long debate.</p>"
+            "<p>Boats will run every twenty minutes from May.</p></article>",
+            f"<script>var blob = '{SCRIPT_FILLER}';</script>",
+        ).encode(),
+        "kept",
+    ),
+    "records.jsonl": (
+        b'{"text": "Erster guter Eintrag mit genug W\xc3\xb6rtern.", "url": "https://example.org/a"}\n'
+        b'{"text": "broken\n'
+        b'{"text": 42}\n'
+        b"\n"
+        b"[1, 2, 3]\n"
+        b'{"title": "no text field"}\n'
+        b'{"text": null}\n'
+        b'{"text": "Line separator \xe2\x80\xa8 inside a string is valid JSON."}\n',
+        "kept",
+    ),
+    "name with spaces.txt": (GERMAN.encode(), "kept"),
+    "accentué é ñ.txt": (GERMAN.encode(), "kept"),
+    "-dash--name-.txt": (GERMAN.encode(), "kept"),
+    "menu.html": (
+        _html(
+            "<header><nav><a href='/'>Startseite</a> <a href='/politik'>Politik</a> <a href='/kultur'>Kultur</a>"
+            "</nav></header><main><ul><li><a href='/a'>Kurz notiert</a></li><li><a href='/b'>Meinung</a></li>"
+            "<li><a href='/c'>Bilder des Tages</a></li></ul></main>"
+        ).encode(),
+        "navigation_only",
+    ),
+    "not-found.html": (
+        _html(
+            "<h1>Error 404</h1><p>Sorry, the page you are looking for does not exist.</p>",
+            "<title>Page not found</title>",
+        ).encode(),
+        "error_page",
+    ),
+    "notes.pdf": (b"%PDF-1.4 not an input type", "unsupported_type"),
+    "dir.txt/inside.txt": (GERMAN.encode(), "kept"),
+}
+JSONL_LINES = {  # records.jsonl, line by line: kept or the reason
+    "records.jsonl:1": "kept",
+    "records.jsonl:2": "bad_jsonl_line",
+    "records.jsonl:3": "bad_jsonl_line",
+    "records.jsonl:5": "bad_jsonl_line",
+    "records.jsonl:6": "bad_jsonl_line",
+    "records.jsonl:7": "bad_jsonl_line",
+    "records.jsonl:8": "kept",
+}
+LINKS = {  # symlink name -> target (relative to the input root unless absolute), and the outcome
+    "loop.txt": ("loop.txt", "unreadable"),
+    "ping.txt": ("pong.txt", "unreadable"),
+    "pong.txt": ("ping.txt", "unreadable"),
+    "escape.txt": ("OUTSIDE", "outside_input"),
+    "alias.txt": ("name with spaces.txt", "kept"),
+}
+SPECIAL = {"fifo.txt": "not_a_file", "socket.txt": "not_a_file"}
+
+
+def expected_outcomes() -> dict[str, str]:
+    outcomes = {name: outcome for name, (_, outcome) in FILES.items() if name != "records.jsonl"}
+    outcomes |= JSONL_LINES | {name: outcome for name, (_, outcome) in LINKS.items()} | SPECIAL
+    return outcomes
+
+
+def build_tree(root: Path, outside: Path) -> None:
+    for name, (data, _) in FILES.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    outside.write_text(GERMAN, encoding="utf-8")
+    for name, (target, _) in LINKS.items():
+        os.symlink(outside if target == "OUTSIDE" else target, root / name)
+    os.mkfifo(root / "fifo.txt")  # opening it for reading would block forever
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(root / "socket.txt"))
+
+
+def tree_fingerprint(root: Path) -> dict[str, tuple]:
+    """Every entry under root: kind, mode, and content hash (files) or target (symlinks)."""
+    entries = {}
+    for path in sorted(root.rglob("*")):
+        info = path.lstat()
+        if path.is_symlink():
+            entries[str(path)] = ("link", info.st_mode, os.readlink(path))
+        elif path.is_file():
+            entries[str(path)] = ("file", info.st_mode, info.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest())
+        else:
+            entries[str(path)] = ("other", info.st_mode)
+    return entries
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> dict:
+    """The hostile tree cleaned once through `python -m pipeline`."""
+    base = tmp_path_factory.mktemp("hostile")
+    root = base / "in"
+    root.mkdir()
+    build_tree(root, base / "outside.txt")
+    before = tree_fingerprint(root)
+    output = base / "out"
+    command = [sys.executable, "-m", "pipeline", str(root), "-o", str(output), "--workers", "1", "--quiet"]
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    corpus = read_jsonl(output / "corpus.jsonl")
+    rejected = read_jsonl(output / "rejected.jsonl")
+    return {
+        "returncode": finished.returncode,
+        "stderr": finished.stderr,
+        "before": before,
+        "after": tree_fingerprint(root),
+        "corpus": {record["source"]: record for record in corpus},
+        "rejected": {reject["source"]: reject for reject in rejected},
+        "sources": [record["source"] for record in corpus] + [reject["source"] for reject in rejected],
+    }
+
+
+def test_run_succeeds_despite_the_bad_files(hostile):
+    assert hostile["returncode"] == 0, hostile["stderr"]
+
+
+def test_input_tree_is_not_modified(hostile):
+    assert hostile["after"] == hostile["before"]
+
+
+def test_every_input_accounted_for_exactly_once(hostile):
+    assert sorted(hostile["sources"]) == sorted(expected_outcomes())
+
+
+@pytest.mark.parametrize("source", sorted(expected_outcomes()))
+def test_outcome_of_each_hostile_input(hostile, source):
+    expected = expected_outcomes()[source]
+    if expected == "kept":
+        assert source in hostile["corpus"], hostile["rejected"].get(source)
+    else:
+        assert hostile["rejected"].get(source, {}).get("reason") == expected
+        assert hostile["rejected"][source].get("detail")
+
+
+def test_utf16_with_and_without_bom_decodes_to_the_same_text(hostile):
+    expected = normalize_whitespace(GERMAN)
+    for name in ("utf16-bom.txt", "utf16-le.txt", "utf16-be.txt"):
+        assert hostile["corpus"][name]["text"] == expected
+
+
+def test_invalid_bytes_in_the_middle_keep_the_valid_text_intact(hostile):
+    text = hostile["corpus"]["mixed-bytes.txt"]["text"]
+    assert text.startswith("Le café coûte trois euros — pas plus.\nPuis un ")
+    assert text.endswith(" et la fin, très bien.")
+    assert "“mot”" in text and "codé" in text  # the stray cp1252 bytes were read as cp1252
+
+
+def test_declared_windows_1251_page_comes_out_in_cyrillic(hostile):
+    record = hostile["corpus"]["cyrillic.html"]
+    assert record["text"] == "\n\n".join(RUSSIAN)
+    assert record["encoding"]["detected"].startswith("cp1251")
+
+
+def test_deeply_nested_html_still_yields_its_text(hostile):
+    assert NESTED_SENTENCE in hostile["corpus"]["nested.html"]["text"]
+
+
+def test_huge_inline_script_is_not_text(hostile):
+    record = hostile["corpus"]["big-script.html"]
+    assert "aaaa" not in record["text"]
+    assert record["text"].startswith("The harbour authority approved")
+
+
+def test_jsonl_keeps_good_lines_and_reports_broken_ones_by_line_number(hostile):
+    assert hostile["corpus"]["records.jsonl:1"]["text"] == "Erster guter Eintrag mit genug Wörtern."
+    assert hostile["corpus"]["records.jsonl:1"]["url"] == "https://example.org/a"
+    assert "\u2028" not in hostile["corpus"]["records.jsonl:8"]["text"]  # one record, not split at U+2028
+    assert hostile["corpus"]["records.jsonl:8"]["text"].endswith("is valid JSON.")
+    for source in ("records.jsonl:2", "records.jsonl:3", "records.jsonl:5", "records.jsonl:6", "records.jsonl:7"):
+        number = source.rsplit(":", 1)[1]
+        assert hostile["rejected"][source]["detail"].startswith(f"line {number}: ")
+    assert "invalid JSON" in hostile["rejected"]["records.jsonl:2"]["detail"]
+    assert "not a string" in hostile["rejected"]["records.jsonl:3"]["detail"]
+
+
+def test_file_names_are_kept_as_they_are(hostile):
+    for name in ("name with spaces.txt", "accentué é ñ.txt", "-dash--name-.txt", "dir.txt/inside.txt"):
+        assert hostile["corpus"][name]["text"] == normalize_whitespace(GERMAN)
+
+
+def test_symlink_escaping_the_input_is_not_followed(hostile):
+    assert "outside the input" in hostile["rejected"]["escape.txt"]["detail"]
+
+
+def test_unreadable_file_is_rejected_and_the_run_goes_on(tmp_path, monkeypatch):
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "fine.txt").write_text(GERMAN, encoding="utf-8")
+    locked = root / "locked.txt"
+    locked.write_text(GERMAN, encoding="utf-8")
+    locked.chmod(0)
+    try:
+        with open(locked, "rb"):
+            can_read_anyway = True  # root ignores file modes: make opening this one file fail instead
+    except PermissionError:
+        can_read_anyway = False
+    if can_read_anyway:
+        real_open = open
+
+        def guarded_open(file, *args, **kwargs):
+            if os.fspath(file) == str(locked):
+                raise PermissionError(13, "Permission denied", str(locked))
+            return real_open(file, *args, **kwargs)
+
+        monkeypatch.setattr("builtins.open", guarded_open)
+    try:
+        result = clean_dir([root], tmp_path / "out")
+    finally:
+        locked.chmod(0o644)
+    assert [record["source"] for record in result["corpus"]] == ["fine.txt"]
+    assert [(r["source"], r["reason"]) for r in result["rejected"]] == [("locked.txt", "unreadable")]
+    assert "Permission denied" in result["rejected"][0]["detail"]
+
+
+def test_file_above_the_size_limit_is_rejected_too_large(tmp_path):
+    root = tmp_path / "in"
+    root.mkdir()
+    with open(root / "huge.txt", "wb") as handle:  # 50 MB on one line, above the default limit
+        handle.write(b"word " * 10_485_760)
+    (root / "bomb.txt.gz").write_bytes(gzip.compress(b"zero " * 12_000_000, compresslevel=1, mtime=0))  # 60 MB inflated
+    (root / "small.txt").write_text(GERMAN, encoding="utf-8")
+    result = clean_dir([root], tmp_path / "out")
+    assert Config().input.max_document_bytes < 50_000_000 + 1
+    assert [record["source"] for record in result["corpus"]] == ["small.txt"]
+    assert {r["source"]: r["reason"] for r in result["rejected"]} == {"huge.txt": "too_large", "bomb.txt.gz": "too_large"}
+
+
+def test_oversized_jsonl_line_is_rejected_alone(tmp_path):
+    root = tmp_path / "in"
+    root.mkdir()
+    long_text = "lang " * 60_000
+    lines = [{"text": GERMAN}, {"text": long_text}, {"text": "Ein kurzer dritter Eintrag, der bleibt."}]
+    (root / "batch.jsonl").write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    config = Config().replace("input", max_document_bytes=100_000)
+    result = clean_dir([root], tmp_path / "out", config)
+    assert [record["source"] for record in result["corpus"]] == ["batch.jsonl:1", "batch.jsonl:3"]
+    assert [(r["source"], r["reason"]) for r in result["rejected"]] == [("batch.jsonl:2", "too_large")]
+
+
+def test_one_very_long_line_is_kept_whole(tmp_path):
+    words = ["river", "bank", "bridge", "ferry", "harbour", "tide", "boat", "quay", "mist", "gull"]
+    line = " ".join(f"{words[i % 10]}{i % 977}" for i in range(600_000))  # about 5 MB, no line break
+    (tmp_path / "line.txt").write_text(line, encoding="utf-8")
+    result = clean_dir([tmp_path / "line.txt"], tmp_path / "out")
+    assert [record["text"] for record in result["corpus"]] == [line]
+
+
+def test_many_tiny_lines_are_all_kept(tmp_path):
+    lines = [f"Zeile {i} endet hier." for i in range(200_000)]
+    (tmp_path / "lines.txt").write_text("\n".join(lines), encoding="utf-8")
+    result = clean_dir([tmp_path / "lines.txt"], tmp_path / "out")
+    assert result["corpus"][0]["text"].split("\n") == lines
+
+
+@pytest.mark.parametrize("prose_first", [True, False])
+@pytest.mark.parametrize("furniture", ["Error 404", "Leave a reply", "Related articles", "Share on Facebook"])
+def test_thousands_of_furniture_lines_are_removed_in_linear_time(tmp_path, furniture, prose_first):
+    """Each rule scope (tail, zone, section, line) on 20,000 matching lines, after an article or alone:
+    work quadratic in the number of lines would not finish."""
+    prose = ["The ferry left the harbour at dawn and reached the island well before noon.", "The boat came back late."]
+    text = "\n\n".join([*prose, *[furniture] * 20_000] if prose_first else [furniture] * 20_000)
+    (tmp_path / "page.txt").write_text(text, encoding="utf-8")
+    result = clean_dir([tmp_path / "page.txt"], tmp_path / "out")
+    if prose_first:
+        assert result["corpus"][0]["text"] == "\n\n".join(prose)
+        assert len(result["corpus"][0]["removed"]) == 20_000
+    else:
+        assert result["corpus"] == []
+        assert result["rejected"][0]["reason"] in {"error_page", "empty_after_cleaning"}
