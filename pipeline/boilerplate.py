@@ -17,8 +17,9 @@ from .config import ConfigError
 from .document import Document
 
 SCOPES = {"line", "section", "tail", "zone"}
-RULE_KEYS = {"id", "scope", "pattern", "max_tail_words", "prose_words", "resume"}
+RULE_KEYS = {"id", "scope", "pattern", "max_tail_words", "prose_words", "resume", "min_prose_before"}
 MAX_RULE_LINE_CHARS = 400  # longer lines are prose, never a furniture line
+ERROR_PAGE_PROSE_WORDS = 12  # a line this long ending like a sentence is article text, not an error template
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 
 
@@ -31,6 +32,7 @@ class Rule:
     max_tail_words: int = 80
     prose_words: int = 12
     resume: tuple[str, ...] = ()
+    min_prose_before: int = 2
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,19 @@ def reads_as_prose(text: str, min_words: int) -> bool:
     return word_count(text) >= min_words and SENTENCE_END.search(text) is not None
 
 
+def prose_reached(lines, prose_words: int, needed: int) -> int:
+    """The position just after the `needed`-th line that reads as prose (past the end when there are fewer).
+
+    A zone header at a position before this one is above the article and opens no zone.
+    """
+    count = 0
+    for position, line in enumerate(lines):
+        if count >= needed:
+            return position
+        count += reads_as_prose(line.text, prose_words)
+    return len(lines) if count >= needed else len(lines) + 1
+
+
 def words_from(lines, start: int, limit: int) -> int:
     """Words in lines[start:], counted no further than limit + 1 (linear time overall, even for huge documents)."""
     total = 0
@@ -136,6 +151,7 @@ def apply_rules(doc: Document, rules: RuleSet) -> Document:
     """Remove furniture lines, sections, tails and zones that the rule table recognises."""
     lines = doc.lines
     marks: dict[int, str] = {}
+    reached = lru_cache(maxsize=None)(lambda words, needed: prose_reached(lines, words, needed))  # once per document
     index = 0
     while index < len(lines):
         rule = rules.match(lines[index].text)
@@ -155,7 +171,7 @@ def apply_rules(doc: Document, rules: RuleSet) -> Document:
                 for later in range(end, len(lines)):
                     marks[later] = rule.id
                 end = len(lines)
-        elif rule.scope == "zone":
+        elif rule.scope == "zone" and index >= reached(rule.prose_words, rule.min_prose_before):
             while end < len(lines):
                 later_rule = rules.match(lines[end].text)
                 if later_rule is not None and later_rule.family in rule.resume:
@@ -164,6 +180,15 @@ def apply_rules(doc: Document, rules: RuleSet) -> Document:
                 end += 1
         index = end
     doc.drop_marked(marks)
+    return doc
+
+
+def drop_error_template(doc: Document) -> Document:
+    """A page where an error-page rule fired and no prose is left is only an error template: drop the rest."""
+    if any(entry["rule"].startswith("error_page.") for entry in doc.removed) and not any(
+        reads_as_prose(line.text, ERROR_PAGE_PROSE_WORDS) for line in doc.lines
+    ):
+        doc.drop(range(len(doc.lines)), "error_page.template")
     return doc
 
 

@@ -10,7 +10,8 @@ import hashlib
 from dataclasses import dataclass
 
 from . import __version__
-from .boilerplate import RuleSet, apply_rules, drop_caption_repeats, load_rules
+from .boilerplate import RuleSet, apply_rules, drop_caption_repeats, drop_error_template, load_rules
+from .classifier import classify_blocks
 from .config import Config
 from .document import Document, Reject, split_lines
 from .encoding import normalize_whitespace, repair_text
@@ -48,10 +49,13 @@ class Cleaner:
         if not doc.lines:
             return Reject(doc.source, "empty", "no text after decoding and whitespace normalisation")
         doc = apply_rules(doc, self.rules)
+        doc = drop_error_template(doc)
         doc = drop_caption_repeats(doc)
         for stage in METADATA_STAGES:
             doc = stage(doc)
         doc = drop_repeated_lines(doc, self.frequent_lines, self.config.repeats)
+        if self.config.boilerplate.classifier and doc.metadata.get("extractor") != "trafilatura":
+            doc = classify_blocks(doc)  # an extractor's output is the main text already
         return self.filter(doc)
 
     def filter(self, doc: Document) -> Document | Reject:

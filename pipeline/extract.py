@@ -49,7 +49,7 @@ def extract_html(html: str) -> tuple[str, dict, str] | None:
         document = None
     if document is not None and document.text and document.text.strip():
         paragraphs = [line for line in document.text.split("\n") if line.strip()]
-        return "\n\n".join(paragraphs), page_metadata(document), "trafilatura"
+        return "\n\n".join(paragraphs), {**page_metadata(document), "extractor": "trafilatura"}, "trafilatura"
     try:
         soup = BeautifulSoup(html, "html.parser")
         for tag in soup(HIDDEN_TAGS):

@@ -1,0 +1,261 @@
+"""Structural block classifier: keeps the dense main text, drops the furniture around it.
+
+Works on what the rule tables cannot know: a block's length, its stop-word density in
+the page's language, sentence punctuation, menu-like separators, capitalisation and
+digits; then its context (after jusText's algorithm, Pomikálek 2011):
+
+* a long block dense in stop words is `good` (article prose); a block with few stop
+  words is `bad`; a medium one is `near`; a block under `SHORT_CHARS` is `short`;
+* a short block takes the class of the good/bad blocks around it: between two good
+  blocks it is content (a subheading, a one-line quote, a list item), a run of short
+  blocks among bad ones is a menu; a near block is kept unless both sides are bad;
+* the page's edges count as bad, so the header and footer zones around the dense
+  main region go, and a short heading right before a good block is kept.
+
+Units: lines of one block are joined (text-blocks style input); inside a block, a line
+that continues a sentence (the previous one does not end one, this one starts in lower
+case or with punctuation) is merged into the same unit, so text broken at every tag
+(inline links on their own lines) is judged as the paragraph it came from.
+
+Every removed line is recorded as `classifier.<reason>`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from .document import Document
+from .language import detect_language
+from .stopwords import stopwords_for
+
+SHORT_CHARS = 70  # below this a unit is too short to judge by itself
+LONG_CHARS = 200  # a good unit is at least this long (shorter dense ones are `near`)
+STOP_LOW = 0.30  # stop-word density below this: not prose
+STOP_HIGH = 0.32  # at or above this (and long): prose
+STOP_SENTENCE = 0.2  # enough for a unit that ends like a sentence
+MIN_SENTENCE_WORDS = 4  # a short unit of this many words ending like a sentence is judged like a near one
+PROSE_RUN = 3  # this many near sentences in a row are article paragraphs
+NO_STOPLIST_SENTENCE_DENSITY = 0.35  # stand-in density for a sentence in a language without a stop list
+MENU_SEPARATOR_SHARE = 0.2  # separators per word above this: a row of links
+MENU_RUN = 3  # this many short non-sentences in a row are a menu or a list of links
+MENU_ITEM_CHARS = 100  # a menu item or teaser headline is shorter than this
+GAP_UNITS = 3  # this many bad units in a row separate two regions of the page
+SIDE_REGION_SHARE = 0.3  # a region apart from the main one is kept when it weighs this share of it
+
+WORD = re.compile(r"\w+")
+SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
+SENTENCE_INSIDE = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s")
+CONTINUES = re.compile(r"^[\W\d_]*[a-zà-öø-ÿ,.;:)\]]")
+SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s[|•·]$|^[|•·]\s")
+COPYRIGHT = re.compile(r"©|\(c\) ?\d{4}|copyright \d{4}", re.IGNORECASE)
+
+GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
+
+
+@dataclass
+class Unit:
+    """Consecutive kept lines judged together; `reason` says why a bad unit is bad."""
+
+    start: int  # index of its first line in doc.lines
+    end: int  # one past its last line
+    text: str
+    kind: str = BAD
+    reason: str = ""
+
+
+def make_units(doc: Document) -> list[Unit]:
+    """Group kept lines into units: a block's lines, split where a line does not continue a sentence."""
+    units: list[Unit] = []
+    lines = doc.lines
+    start = 0
+    for index in range(1, len(lines) + 1):
+        if index < len(lines):
+            previous, line = lines[index - 1], lines[index]
+            same_block = previous.block == line.block
+            if same_block and not SENTENCE_END.search(previous.text) and CONTINUES.match(line.text):
+                continue
+        units.append(Unit(start, index, " ".join(line.text for line in lines[start:index])))
+        start = index
+    return units
+
+
+def stopword_density(text: str, stopwords: frozenset[str]) -> float:
+    """Share of words that are stop words; without a stop list, a stand-in from sentence punctuation."""
+    words = WORD.findall(text.lower())
+    if not words:
+        return 0.0
+    if not stopwords:
+        return NO_STOPLIST_SENTENCE_DENSITY if SENTENCE_END.search(text) or SENTENCE_INSIDE.search(text) else 0.0
+    return sum(word in stopwords for word in words) / len(words)
+
+
+def classify_unit(unit: Unit, stopwords: frozenset[str]) -> None:
+    """The unit's class from its own text (jusText's rules, link density replaced by menu signals).
+
+    A unit that reads as a sentence (ends like one) needs fewer stop words to count as prose.
+    """
+    text = unit.text
+    words = text.split()
+    sentence = SENTENCE_END.search(text) is not None
+    density = stopword_density(text, stopwords)
+    if COPYRIGHT.search(text) and len(text) < LONG_CHARS:
+        unit.kind, unit.reason = BAD, "copyright"
+    elif len(SEPARATORS.findall(text)) > MENU_SEPARATOR_SHARE * len(words):
+        unit.kind, unit.reason = BAD, "menu"
+    elif len(text) < SHORT_CHARS:
+        short_sentence = sentence and len(words) >= MIN_SENTENCE_WORDS and density >= STOP_LOW
+        unit.kind, unit.reason = (NEAR, "near_context") if short_sentence else (SHORT, "short_context")
+    elif density >= STOP_HIGH or (sentence and density >= STOP_SENTENCE):
+        unit.kind = GOOD if len(text) >= LONG_CHARS else NEAR
+        unit.reason = "near_context"
+    elif density >= STOP_LOW:
+        unit.kind, unit.reason = NEAR, "near_context"
+    else:
+        unit.kind, unit.reason = BAD, "low_stopwords"
+
+
+def mark_prose_runs(units: list[Unit]) -> None:
+    """Runs of at least PROSE_RUN near units that end like sentences are paragraphs of the article: good."""
+    flags = [unit.kind == NEAR and SENTENCE_END.search(unit.text) is not None for unit in units]
+    for first, end in runs(flags):
+        if end - first >= PROSE_RUN:
+            for unit in units[first:end]:
+                unit.kind = GOOD
+
+
+def runs(flags: list[bool]) -> list[tuple[int, int]]:
+    """(first, end) of each run of true flags."""
+    found = []
+    index = 0
+    while index < len(flags):
+        if flags[index]:
+            end = index
+            while end < len(flags) and flags[end]:
+                end += 1
+            found.append((index, end))
+            index = end
+        else:
+            index += 1
+    return found
+
+
+def is_menu_item(text: str) -> bool:
+    """Short, no sentence end, starts with a capital (ingredient or step lists start lower case or with digits)."""
+    return len(text) < MENU_ITEM_CHARS and not SENTENCE_END.search(text) and text[:1].isupper()
+
+
+def mark_menu_runs(units: list[Unit]) -> None:
+    """Runs of at least MENU_RUN menu-like units are bad, wherever they are (except a heading ending one)."""
+    flags = [unit.kind != GOOD and is_menu_item(unit.text) for unit in units]
+    for first, end in runs(flags):
+        if end < len(units) and units[end].kind == GOOD:
+            end -= 1  # the last item right before prose is the article's heading
+        if end - first >= MENU_RUN:
+            for unit in units[first:end]:
+                unit.kind, unit.reason = BAD, "menu_run"
+
+
+def _neighbour(kinds: list[str], index: int, step: int, ignore_near: bool) -> str:
+    """The class of the nearest unit in direction `step` that is not short (nor near); page edges are bad."""
+    index += step
+    skip = {SHORT, NEAR} if ignore_near else {SHORT}
+    while 0 <= index < len(kinds):
+        if kinds[index] not in skip:
+            return kinds[index]
+        index += step
+    return BAD
+
+
+def mark_headings(units: list[Unit]) -> None:
+    """A short unit that does not end a sentence, right before a good unit, is its heading: near."""
+    for unit, following in pairwise(units):
+        if unit.kind == SHORT and following.kind == GOOD and not SENTENCE_END.search(unit.text):
+            unit.kind = NEAR
+
+
+def revise_in_context(units: list[Unit]) -> list[str]:
+    """Final good/bad for every unit from its neighbours (jusText's context rules).
+
+    Beyond jusText: a long unit with few stop words between two good ones is content too
+    (a quote full of names, a technical sentence).
+    """
+    kinds = [unit.kind for unit in units]
+    final = list(kinds)
+    for index, kind in enumerate(kinds):
+        if kind == SHORT:
+            before = _neighbour(kinds, index, -1, ignore_near=True)
+            after = _neighbour(kinds, index, 1, ignore_near=True)
+            if before == after:
+                final[index] = before
+            elif (before == BAD and _neighbour(kinds, index, -1, ignore_near=False) == NEAR) or (
+                after == BAD and _neighbour(kinds, index, 1, ignore_near=False) == NEAR
+            ):
+                final[index] = GOOD
+            else:
+                final[index] = BAD
+    for index, unit in enumerate(units):
+        sandwiched = _neighbour(kinds, index, -1, True) == _neighbour(kinds, index, 1, True) == GOOD
+        if unit.reason == "low_stopwords" and sandwiched:
+            final[index] = GOOD
+    for index, kind in enumerate(kinds):
+        if kind == NEAR:
+            before = _neighbour(final, index, -1, ignore_near=True)
+            after = _neighbour(final, index, 1, ignore_near=True)
+            final[index] = BAD if before == BAD and after == BAD else GOOD
+    return final
+
+
+def main_regions(units: list[Unit], final: list[str]) -> list[tuple[int, int]]:
+    """The dense main region and any other region nearly as heavy, as (first, end) unit ranges.
+
+    Regions are cut at runs of at least GAP_UNITS bad units (a menu, a list of teasers,
+    a form); a region weighs the characters of its good units.  Good prose in a light
+    region apart from the article (an author's bio, a newsletter pitch, a teaser) goes.
+    """
+    regions: list[tuple[int, int, int]] = []
+    first, weight, bad_run = None, 0, 0
+    for index, (unit, kind) in enumerate(zip(units, final, strict=True)):
+        if kind == BAD:
+            bad_run += 1
+            if bad_run == GAP_UNITS and first is not None:
+                regions.append((weight, first, index - GAP_UNITS + 1))
+                first, weight = None, 0
+            continue
+        bad_run = 0
+        if first is None:
+            first = index
+        if unit.kind != SHORT:
+            weight += len(unit.text)
+    if first is not None:
+        regions.append((weight, first, len(units)))
+    heaviest = max((region[0] for region in regions), default=0)
+    return [(first, end) for weight, first, end in regions if weight >= SIDE_REGION_SHARE * heaviest]
+
+
+def classify_blocks(doc: Document) -> Document:
+    """Remove the units the classifier finds to be furniture; nothing when no unit reads as prose."""
+    if not doc.lines:
+        return doc
+    language, _ = detect_language(doc.text)
+    stopwords = stopwords_for(language)
+    units = make_units(doc)
+    for unit in units:
+        classify_unit(unit, stopwords)
+    if not any(unit.kind == GOOD for unit in units):
+        return doc
+    mark_prose_runs(units)
+    mark_menu_runs(units)
+    mark_headings(units)
+    final = revise_in_context(units)
+    inside = [False] * len(units)
+    for first, end in main_regions(units, final):
+        inside[first:end] = [True] * (end - first)
+    marks = {}
+    for unit, kind, in_region in zip(units, final, inside, strict=True):
+        if kind == BAD or not in_region:
+            reason = unit.reason if kind == BAD else "outside_main"
+            marks.update(dict.fromkeys(range(unit.start, unit.end), f"classifier.{reason}"))
+    doc.drop_marked(marks)
+    return doc

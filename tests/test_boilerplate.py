@@ -1,0 +1,152 @@
+"""Rule families on small hand-written pages: error pages, comments, related, share, cookie, credits, footer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.boilerplate import apply_rules, load_rules
+from pipeline.clean import Cleaner
+from pipeline.config import Config, ConfigError
+from pipeline.document import Document, Reject, split_lines
+from pipeline.readers import RawDocument
+
+FIXTURES = Path(__file__).parent / "fixtures" / "boilerplate"
+ARTICLE = [
+    "The night train between the two capitals will run again from March, the operator said on Tuesday, after a "
+    "pause of almost four years.",
+    "Tickets go on sale next week, and the first departures are already said to be popular with families who "
+    "want to avoid flying.",
+    "The company plans to add sleeping cars with showers in the second year if the route pays for itself.",
+]
+
+
+def rules_doc(lines: list[str]) -> Document:
+    doc = Document("id", "page.txt", "text", split_lines("\n\n".join(lines)))
+    return apply_rules(doc, load_rules())
+
+
+def clean(text: str, name: str = "page.txt"):
+    return Cleaner(Config()).clean(RawDocument(name, "text", text, {}))
+
+
+def removed(doc: Document) -> dict[str, str]:
+    return {entry["text"]: entry["rule"] for entry in doc.removed}
+
+
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("Skip to main content", "navigation.skip_link"),
+        ("Zum Inhalt springen", "navigation.skip_link"),
+        ("Lire la suite »", "navigation.read_more"),
+        ("Share on Facebook", "share.share_buttons"),
+        ("Facebook Twitter WhatsApp Email", "share.social_names"),
+        ("We use cookies to improve your experience on this site. By continuing you agree.", "cookie.cookie_notice"),
+        ("Diese Website verwendet Cookies, um Ihnen ein besseres Erlebnis zu bieten.", "cookie.cookie_notice"),
+        ("Photo: Jane Smith / Reuters", "credits.photo_caption"),
+        ("Foto: Archiv", "credits.photo_caption"),
+        ("© 2021 The Morning Courier. All rights reserved.", "footer.copyright"),
+        ("Todos los derechos reservados.", "footer.copyright"),
+        ("Advertisement", "ads.ad_label"),
+        ("Anzeige", "ads.ad_label"),
+        ("Sign up for our free weekly newsletter and get the best stories in your inbox", "newsletter.newsletter_signup"),
+    ],
+)
+def test_line_rules_remove_furniture_in_several_languages(line, rule):
+    doc = rules_doc([ARTICLE[0], line, ARTICLE[1]])
+    assert removed(doc) == {line: rule}
+    assert [line.text for line in doc.lines] == ARTICLE[:2]
+
+
+def test_article_sentences_do_not_match_rules():
+    doc = rules_doc([*ARTICLE, "Share prices rose after the announcement, and analysts expect more routes to follow."])
+    assert doc.removed == []
+
+
+def test_related_section_goes_up_to_the_next_prose_line():
+    teasers = ["Ähnliche Artikel", "Neue Fähre nach Dänemark", "Bahnstreik am Wochenende"]
+    doc = rules_doc([ARTICLE[0], *teasers, ARTICLE[1]])
+    assert {entry["rule"] for entry in doc.removed} == {"related.related_heading"}
+    assert [line.text for line in doc.lines] == ARTICLE[:2]
+
+
+def test_comment_section_after_the_article_goes_to_the_end():
+    comments = ["3 Comments", "Maria", "I took this train as a student, great news!", "Reply", "Tom", "Finally.", "Reply"]
+    doc = rules_doc([*ARTICLE, *comments])
+    assert [line.text for line in doc.lines] == ARTICLE
+    assert removed(doc)["I took this train as a student, great news!"] == "comments.comment_count"
+
+
+def test_comment_section_stops_at_a_related_heading_after_it():
+    doc = rules_doc([*ARTICLE, "Leave a Reply", "Great article", "Related Posts", "Another story"])
+    assert removed(doc)["Great article"] == "comments.leave_reply"
+    assert removed(doc)["Related Posts"] == "related.related_heading"
+
+
+def test_comment_count_above_the_article_removes_only_its_line():
+    doc = rules_doc(["12 Comments", *ARTICLE])
+    assert removed(doc) == {"12 Comments": "comments.comment_count"}
+    assert [line.text for line in doc.lines] == ARTICLE
+
+
+def test_german_comment_section_goes():
+    doc = clean((FIXTURES / "de_verein.txt").read_text(encoding="utf-8"))
+    assert "Schönes Fest" not in doc.text
+    assert "Kuchen war leider" not in doc.text
+    assert removed(doc)["Kommentare"] == "comments.comment_count"
+    assert "Der Erlös aus dem Kuchenverkauf" in doc.text
+
+
+def test_spanish_related_list_and_comment_form_go():
+    doc = clean((FIXTURES / "es_receta.txt").read_text(encoding="utf-8"))
+    rules = removed(doc)
+    assert rules["Gazpacho andaluz en cinco minutos"] == "related.related_heading"
+    assert rules["Deja un comentario"] == "comments.leave_reply"
+    assert "Croquetas" not in doc.text
+    assert "se sirve templada." in doc.text
+
+
+def test_error_page_alone_is_rejected_as_error_page():
+    result = clean((FIXTURES / "en_not_found.txt").read_text(encoding="utf-8"))
+    assert isinstance(result, Reject)
+    assert result.reason == "error_page"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "Seite nicht gefunden\n\nDie angeforderte Seite existiert nicht.\n\nZur Startseite",
+        "Página no encontrada\n\nLo sentimos.",
+        "Oops! That page can’t be found.\n\nIt looks like nothing was found at this location.",
+    ],
+)
+def test_error_pages_in_other_languages_are_rejected(page):
+    result = clean(page)
+    assert isinstance(result, Reject)
+    assert result.reason == "error_page"
+
+
+def test_error_template_after_an_article_goes_and_the_article_stays():
+    doc = clean((FIXTURES / "fr_article_404_tail.txt").read_text(encoding="utf-8"))
+    assert not isinstance(doc, Reject)
+    assert "Erreur 404" not in doc.text
+    assert "n'existe pas" not in doc.text
+    assert "Une quarantaine de commerçants ont retrouvé leurs étals" in doc.text
+    assert "explique l'architecte chargée du chantier" in doc.text
+
+
+def test_user_rules_file_adds_a_family(tmp_path):
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[promo]\nrules = [{ id = "app", scope = "line", pattern = "get our app.{0,40}" }]\n')
+    rules = load_rules((str(extra),))
+    doc = apply_rules(Document("id", "p", "text", split_lines(f"{ARTICLE[0]}\n\nGet our app now")), rules)
+    assert removed(doc) == {"Get our app now": "promo.app"}
+
+
+def test_bad_rules_file_is_a_config_error(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[promo]\nrules = [{ id = "x", scope = "zone", pattern = "(" }]\n')
+    with pytest.raises(ConfigError, match=r"promo\.x"):
+        load_rules((str(bad),))

@@ -1,0 +1,146 @@
+"""The structural block classifier: units, classes, context, regions, on small hand-written pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.classifier import (
+    BAD,
+    GOOD,
+    NEAR,
+    SHORT,
+    Unit,
+    classify_blocks,
+    classify_unit,
+    make_units,
+    stopword_density,
+)
+from pipeline.document import Document, split_lines
+from pipeline.stopwords import stopwords_for
+
+FIXTURES = Path(__file__).parent / "fixtures" / "boilerplate"
+EN = stopwords_for("en")
+
+PARAGRAPHS = [
+    "The harbour town spent most of the winter arguing about whether the old lighthouse should be turned into a "
+    "museum or sold to a hotel chain, and the debate filled the letters page of the local paper for weeks.",
+    "In the end the council chose neither option. It voted to keep the building as it is, to repair the lamp "
+    "room with money from a regional fund, and to open the tower to visitors on the first Sunday of each month.",
+    "Volunteers from the sailing club have already offered to guide the tours, and the school has asked whether "
+    "its pupils could paint the fence that runs along the cliff path before the first open day in the spring.",
+    "Not everyone is pleased. A group of residents who had hoped for the hotel say the town is missing a chance "
+    "to bring in jobs, and they have asked the council to look at the question again when the repairs are done.",
+]
+
+
+def doc_from(text: str) -> Document:
+    return Document("id", "page.txt", "text", split_lines(text))
+
+
+def removed_rules(doc: Document) -> dict[str, str]:
+    return {entry["text"]: entry["rule"] for entry in doc.removed}
+
+
+def test_stopword_density_counts_the_languages_stop_words():
+    assert stopword_density("the cat and the dog", EN) == 0.6
+    assert stopword_density("Lighthouse Museum Tickets", EN) == 0.0
+    # no stop list (an unknown language): a sentence gets a stand-in density, a label none
+    assert stopword_density("这是一个句子。", frozenset()) > 0
+    assert stopword_density("菜单", frozenset()) == 0.0
+
+
+def test_units_classes_from_length_and_density():
+    cases = {
+        PARAGRAPHS[0]: GOOD,
+        "Home": SHORT,
+        "The council chose to keep the old building and to repair the lamp room.": NEAR,
+        "Lighthouse Tours Harbour Museum Cliff Path Sailing Club Winter Market Regional Fund Spring Fair": BAD,
+        "News | Sport | Weather | Business | Culture | Travel | Opinion": BAD,
+        "© 2024 Harbour Gazette Ltd, registered in England": BAD,
+    }
+    for text, expected in cases.items():
+        unit = Unit(0, 1, text)
+        classify_unit(unit, EN)
+        assert unit.kind == expected, text
+
+
+def test_inline_fragments_of_one_block_are_judged_as_one_paragraph():
+    # text-tags style: every tag breaks the line, so a link inside a sentence stands alone
+    doc = doc_from("The council voted to keep the\nlighthouse\nas it is, and to repair the lamp room.\nNews\nSport")
+    texts = [unit.text for unit in make_units(doc)]
+    assert texts == ["The council voted to keep the lighthouse as it is, and to repair the lamp room.", "News", "Sport"]
+
+
+def test_menu_runs_and_footer_go_article_and_subheading_stay():
+    menu = ["Home", "Local News", "Harbour Life", "Weather", "Contact Us"]
+    footer = ["Most Read", "Ferry Timetable Changes", "Storm Damage Report", "Fish Market Prices", "© 2024 Gazette"]
+    page = "\n\n".join([*menu, "Lighthouse saved", PARAGRAPHS[0], "What happens next", *PARAGRAPHS[1:], *footer])
+    doc = classify_blocks(doc_from(page))
+    text = doc.text
+    for paragraph in PARAGRAPHS:
+        assert paragraph in text
+    assert "What happens next" in text  # a short heading between two good blocks is content
+    assert "Lighthouse saved" in text  # the headline right before the article is not part of the menu
+    rules = removed_rules(doc)
+    for furniture in ["Local News", "Harbour Life", "Ferry Timetable Changes", "Fish Market Prices", "© 2024 Gazette"]:
+        assert furniture not in text
+        assert rules[furniture].startswith("classifier.")
+    assert rules["Local News"] == "classifier.menu_run"
+
+
+def test_a_short_list_between_paragraphs_is_kept():
+    items = ["two kilos of flour", "a spoon of salt", "warm water as needed"]
+    doc = classify_blocks(doc_from("\n\n".join([PARAGRAPHS[0], *items, PARAGRAPHS[1]])))
+    for item in items:
+        assert item in doc.text
+
+
+def test_light_prose_region_apart_from_the_article_goes():
+    bio = (
+        "Sam writes about boats and harbours for the paper and lives on a narrowboat with two cats. Before that "
+        "Sam worked for ten years as a ferry engineer and still repairs engines for friends at the weekend."
+    )
+    teasers = ["Ferry Timetable Changes", "Storm Damage Report", "Fish Market Prices", "Council Election Guide"]
+    doc = classify_blocks(doc_from("\n\n".join([*PARAGRAPHS, *teasers, bio])))
+    assert all(paragraph in doc.text for paragraph in PARAGRAPHS)
+    assert bio not in doc.text
+    assert removed_rules(doc)[bio] == "classifier.outside_main"
+
+
+def test_a_page_without_any_prose_is_left_alone():
+    doc = classify_blocks(doc_from("Opening hours\n\nMonday to Friday\n\n9:00 to 17:00"))
+    assert doc.removed == []
+    assert len(doc.lines) == 3
+
+
+def test_german_page_keeps_the_article_drops_the_menu():
+    doc = classify_blocks(doc_from((FIXTURES / "de_verein.txt").read_text(encoding="utf-8")))
+    text = doc.text
+    assert "Am vergangenen Samstag haben sich mehr als dreihundert Mitglieder" in text
+    assert "Ein Jahrhundert im Rückblick" in text
+    assert "Der Erlös aus dem Kuchenverkauf geht in diesem Jahr" in text
+    for menu in ["Mannschaften", "Jugend", "Termine"]:
+        assert menu not in text.split("\n")
+
+
+def test_spanish_page_keeps_the_ingredient_list():
+    doc = classify_blocks(doc_from((FIXTURES / "es_receta.txt").read_text(encoding="utf-8")))
+    text = doc.text
+    for kept in ["Ingredientes", "cuatro patatas medianas", "sal y aceite de oliva", "se sirve templada."]:
+        assert kept in text
+    for menu in ["Recetas", "Postres"]:
+        assert menu not in text.split("\n")
+
+
+def test_classifier_can_be_switched_off(tmp_path):
+    from pipeline.clean import Cleaner
+    from pipeline.config import Config
+    from pipeline.readers import RawDocument
+
+    page = "\n\n".join(["Local News", "Harbour Life", "Weather Today", *PARAGRAPHS])
+    raw = RawDocument("page.txt", "text", page, {})
+    on = Cleaner(Config()).clean(raw)
+    off = Cleaner(Config().replace("boilerplate", classifier=False)).clean(raw)
+    assert "Harbour Life" not in on.text
+    assert "Harbour Life" in off.text
+    assert not any(entry["rule"].startswith("classifier.") for entry in off.removed)
