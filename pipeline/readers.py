@@ -80,23 +80,35 @@ def discover_inputs(paths: list[str]) -> tuple[list[InputFile], list[Reject]]:
             if match.is_dir() and not match.is_symlink():
                 root = match.resolve()
                 for path in _walk(match):
-                    source = path.relative_to(match).as_posix()
-                    _add(found, rejects, path, source, root)
+                    _add(found, rejects, path, path.relative_to(match).as_posix(), root)
             else:
-                _add(found, rejects, match, match.name, match.parent.resolve())
+                _add(found, rejects, match, match.name, None)  # a file named on the command line is read
     return sorted(found.values(), key=lambda item: item.source), rejects
 
 
-def _add(found: dict, rejects: list, path: Path, source: str, root: Path) -> None:
+def text_name(name: str) -> str:
+    """A file name as valid Unicode for the output: bytes that are not UTF-8 become \\xNN escapes.
+
+    >>> print(text_name(os.fsdecode(b"caf\\xe9.txt")))
+    caf\\xe9.txt
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _add(found: dict, rejects: list, path: Path, source: str, root: Path | None) -> None:
+    """Record one input under its source name; a symlink is followed only to a file inside root."""
+    source = text_name(source)
     if source in found:
-        return
+        if os.path.realpath(found[source].path) == os.path.realpath(path):
+            return  # the same file named twice
+        source = text_name(path.as_posix())  # another input with the same relative name: keep the path given
     if path.is_symlink():
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):
             rejects.append(Reject(source, "unreadable", "broken symlink or symlink loop"))
             return
-        if not target.is_relative_to(root):
+        if root is not None and not target.is_relative_to(root):
             rejects.append(Reject(source, "outside_input", f"symlink leads outside the input ({target})"))
             return
         if target.is_dir():

@@ -123,11 +123,13 @@ LINKS = {  # symlink name -> target (relative to the input root unless absolute)
     "alias.txt": ("name with spaces.txt", "kept"),
 }
 SPECIAL = {"fifo.txt": "not_a_file", "socket.txt": "not_a_file"}
+NOT_UTF8_NAME = b"caf\xe9 latin-1.txt"  # a file name that is not UTF-8: its source shows the byte escaped
+ODD_NAMES = {"caf\\xe9 latin-1.txt": "kept", "line\nbreak.txt": "kept"}
 
 
 def expected_outcomes() -> dict[str, str]:
     outcomes = {name: outcome for name, (_, outcome) in FILES.items() if name != "records.jsonl"}
-    outcomes |= JSONL_LINES | {name: outcome for name, (_, outcome) in LINKS.items()} | SPECIAL
+    outcomes |= JSONL_LINES | {name: outcome for name, (_, outcome) in LINKS.items()} | SPECIAL | ODD_NAMES
     return outcomes
 
 
@@ -138,6 +140,8 @@ def build_tree(root: Path, outside: Path) -> None:
     outside.write_text(GERMAN, encoding="utf-8")
     for name, (target, _) in LINKS.items():
         os.symlink(outside if target == "OUTSIDE" else target, root / name)
+    (root / os.fsdecode(NOT_UTF8_NAME)).write_bytes(GERMAN.encode())
+    (root / "line\nbreak.txt").write_bytes(GERMAN.encode())
     os.mkfifo(root / "fifo.txt")  # opening it for reading would block forever
     with socket.socket(socket.AF_UNIX) as server:
         server.bind(str(root / "socket.txt"))
@@ -245,12 +249,29 @@ def test_jsonl_keeps_good_lines_and_reports_broken_ones_by_line_number(hostile):
 
 
 def test_file_names_are_kept_as_they_are(hostile):
-    for name in ("name with spaces.txt", "accentué é ñ.txt", "-dash--name-.txt", "dir.txt/inside.txt"):
+    for name in ("name with spaces.txt", "accentué é ñ.txt", "-dash--name-.txt", "dir.txt/inside.txt", "line\nbreak.txt"):
         assert hostile["corpus"][name]["text"] == normalize_whitespace(GERMAN)
 
 
 def test_symlink_escaping_the_input_is_not_followed(hostile):
     assert "outside the input" in hostile["rejected"]["escape.txt"]["detail"]
+
+
+def test_same_name_in_two_input_directories_keeps_both(tmp_path):
+    for directory, text in (("first", GERMAN), ("second", RUSSIAN[0])):
+        (tmp_path / directory).mkdir()
+        (tmp_path / directory / "article.txt").write_text(text, encoding="utf-8")
+    result = clean_dir([tmp_path / "first", tmp_path / "second", tmp_path / "first"], tmp_path / "out")
+    sources = {record["source"]: record["text"] for record in result["corpus"]}
+    assert sources == {"article.txt": normalize_whitespace(GERMAN), f"{tmp_path}/second/article.txt": RUSSIAN[0]}
+
+
+def test_symlink_named_on_the_command_line_is_followed(tmp_path):
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "story.txt").write_text(GERMAN, encoding="utf-8")
+    (tmp_path / "current.txt").symlink_to(tmp_path / "archive" / "story.txt")
+    result = clean_dir([tmp_path / "current.txt"], tmp_path / "out")
+    assert [(record["source"], record["text"]) for record in result["corpus"]] == [("current.txt", normalize_whitespace(GERMAN))]
 
 
 def test_unreadable_file_is_rejected_and_the_run_goes_on(tmp_path, monkeypatch):
