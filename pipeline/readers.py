@@ -135,7 +135,17 @@ def read_bytes(path: str, compression: str | None, limit: int) -> bytes:
 
 
 def read_documents(item: InputFile, config: Config) -> Iterator[RawDocument | Reject]:
-    """Raw documents from one input file (one, or one per JSONL line), or Rejects saying why not."""
+    """Raw documents from one input file (one, or one per JSONL line), or Rejects saying why not.
+
+    An unexpected error in one file becomes a Reject (`internal_error`), never the end of the run.
+    """
+    try:
+        yield from _read_file(item, config)
+    except Exception as error:  # one bad file never stops the run
+        yield Reject(item.source, "internal_error", f"{type(error).__name__}: {error}")
+
+
+def _read_file(item: InputFile, config: Config) -> Iterator[RawDocument | Reject]:
     kind, compression = kind_of(item.source)
     if kind is None:
         yield Reject(item.source, "unsupported_type", "not .txt, .html, .htm or .jsonl (optionally .gz/.bz2)")

@@ -274,6 +274,22 @@ def test_symlink_named_on_the_command_line_is_followed(tmp_path):
     assert [(record["source"], record["text"]) for record in result["corpus"]] == [("current.txt", normalize_whitespace(GERMAN))]
 
 
+def test_unexpected_error_in_one_file_does_not_stop_the_run(tmp_path, monkeypatch):
+    """A failure nobody foresaw (here: the HTML extractor crashing on one page) rejects that file only."""
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "fine.txt").write_text(GERMAN, encoding="utf-8")
+    (root / "crash.html").write_text(_html("<p>Any page at all.</p>"), encoding="utf-8")
+
+    def broken_extractor(html):
+        raise MemoryError("simulated")
+
+    monkeypatch.setattr("pipeline.readers.extract_html", broken_extractor)
+    result = clean_dir([root], tmp_path / "out")
+    assert [record["source"] for record in result["corpus"]] == ["fine.txt"]
+    assert result["rejected"] == [{"source": "crash.html", "reason": "internal_error", "detail": "MemoryError: simulated"}]
+
+
 def test_unreadable_file_is_rejected_and_the_run_goes_on(tmp_path, monkeypatch):
     root = tmp_path / "in"
     root.mkdir()
