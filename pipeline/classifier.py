@@ -23,6 +23,7 @@ Every removed line is recorded as `classifier.<reason>`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -30,17 +31,17 @@ from .document import Document
 from .language import detect_language
 from .stopwords import stopwords_for
 
-SHORT_CHARS = 70  # below this a unit is too short to judge by itself
+SHORT_CHARS = 50  # below this a unit is too short to judge by itself
 LONG_CHARS = 200  # a good unit is at least this long (shorter dense ones are `near`)
-STOP_LOW = 0.30  # stop-word density below this: not prose
+STOP_LOW = 0.25  # stop-word density below this: not prose
 STOP_HIGH = 0.32  # at or above this (and long): prose
-STOP_SENTENCE = 0.2  # enough for a unit that ends like a sentence
+STOP_SENTENCE = 0.15  # enough for a unit that ends like a sentence
 MIN_SENTENCE_WORDS = 4  # a short unit of this many words ending like a sentence is judged like a near one
 PROSE_RUN = 3  # this many near sentences in a row are article paragraphs
 NO_STOPLIST_SENTENCE_DENSITY = 0.35  # stand-in density for a sentence in a language without a stop list
 MENU_SEPARATOR_SHARE = 0.2  # separators per word above this: a row of links
 MENU_RUN = 3  # this many short non-sentences in a row are a menu or a list of links
-MENU_ITEM_CHARS = 100  # a menu item or teaser headline is shorter than this
+MENU_ITEM_CHARS = 80  # a menu item or teaser headline is shorter than this
 GAP_UNITS = 3  # this many bad units in a row separate two regions of the page
 SIDE_REGION_SHARE = 0.3  # a region apart from the main one is kept when it weighs this share of it
 
@@ -49,9 +50,18 @@ SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
 SENTENCE_INSIDE = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s")
 CONTINUES = re.compile(r"^[\W\d_]*[a-zà-öø-ÿ,.;:)\]]")
 SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s[|•·]$|^[|•·]\s")
+AUTHOR_BIO = re.compile(
+    r"(?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’.-]+,? (?:is|was|has been|has worked|writes|covers|joined|ist|war|est|es|fue) "
+    r".{0,200}?\b(?:writer|editor|reporter|journalist|author|columnist|correspondent|contributor|blogger|developer|"
+    r"founder|co-founder|consultant|freelancer?|professor|Autorin|Autor|Redakteurin|Redakteur|Journalistin|journaliste|"
+    r"rédacteur|rédactrice|periodista|redactora?)\b"
+)
+BIO_ZONE = 0.5  # an author's bio is looked for in the second half of the page only
 COPYRIGHT = re.compile(r"©|\(c\) ?\d{4}|copyright \d{4}", re.IGNORECASE)
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
+REMOVED = "removed"  # stands in for lines an earlier stage removed
+TRANSPARENT_REMOVALS = {"repeats.corpus_line"}  # removals that leave no trace for the context
 
 
 @dataclass
@@ -65,19 +75,38 @@ class Unit:
     reason: str = ""
 
 
+def continues_sentence(previous: str, line: str) -> bool:
+    """The previous line does not end a sentence and this one goes on with it (lower case or punctuation)."""
+    return SENTENCE_END.search(previous) is None and CONTINUES.match(line) is not None
+
+
 def make_units(doc: Document) -> list[Unit]:
-    """Group kept lines into units: a block's lines, split where a line does not continue a sentence."""
+    """Group kept lines into units: a block's lines, split where a line does not continue a sentence.
+
+    Where earlier stages removed lines, an empty `removed` unit stands in for them, so the
+    context still sees the menu or form that was there.
+    """
     units: list[Unit] = []
     lines = doc.lines
+    removed = sorted(entry["line"] for entry in doc.removed if entry["rule"] not in TRANSPARENT_REMOVALS)
+
+    def removed_between(low: int, high: int) -> bool:
+        return bisect_right(removed, low) < bisect_left(removed, high)
+
     start = 0
     for index in range(1, len(lines) + 1):
         if index < len(lines):
             previous, line = lines[index - 1], lines[index]
             same_block = previous.block == line.block
-            if same_block and not SENTENCE_END.search(previous.text) and CONTINUES.match(line.text):
+            if same_block and continues_sentence(previous.text, line.text):
                 continue
+        low = lines[start - 1].number if start else 0
+        if removed_between(low, lines[start].number):
+            units.append(Unit(start, start, "", REMOVED, "removed"))
         units.append(Unit(start, index, " ".join(line.text for line in lines[start:index])))
         start = index
+    if lines and removed_between(lines[-1].number, removed[-1] + 1 if removed else 0):
+        units.append(Unit(len(lines), len(lines), "", REMOVED, "removed"))
     return units
 
 
@@ -116,12 +145,23 @@ def classify_unit(unit: Unit, stopwords: frozenset[str]) -> None:
         unit.kind, unit.reason = BAD, "low_stopwords"
 
 
+def mark_author_bios(units: list[Unit]) -> None:
+    """In the second half of the page, a paragraph that opens 'Name is a writer/editor/...' is an author box."""
+    for unit in units[int(len(units) * BIO_ZONE) :]:
+        if unit.kind in (GOOD, NEAR) and AUTHOR_BIO.match(unit.text):
+            unit.kind, unit.reason = BAD, "author_bio"
+
+
 def mark_prose_runs(units: list[Unit]) -> None:
-    """Runs of at least PROSE_RUN near units that end like sentences are paragraphs of the article: good."""
-    flags = [unit.kind == NEAR and SENTENCE_END.search(unit.text) is not None for unit in units]
+    """Runs of at least PROSE_RUN near units that end like sentences are article paragraphs: good.
+
+    A removed line inside the run (an ad label, a caption) does not break it.
+    """
+    real = [unit for unit in units if unit.reason != "removed"]
+    flags = [unit.kind == NEAR and SENTENCE_END.search(unit.text) is not None for unit in real]
     for first, end in runs(flags):
         if end - first >= PROSE_RUN:
-            for unit in units[first:end]:
+            for unit in real[first:end]:
                 unit.kind = GOOD
 
 
@@ -148,22 +188,28 @@ def is_menu_item(text: str) -> bool:
 
 def mark_menu_runs(units: list[Unit]) -> None:
     """Runs of at least MENU_RUN menu-like units are bad, wherever they are (except a heading ending one)."""
-    flags = [unit.kind != GOOD and is_menu_item(unit.text) for unit in units]
+    flags = [unit.reason == "removed" or (unit.kind != GOOD and is_menu_item(unit.text)) for unit in units]
     for first, end in runs(flags):
         if end < len(units) and units[end].kind == GOOD:
             end -= 1  # the last item right before prose is the article's heading
         if end - first >= MENU_RUN:
             for unit in units[first:end]:
-                unit.kind, unit.reason = BAD, "menu_run"
+                if unit.reason != "removed":
+                    unit.kind, unit.reason = BAD, "menu_run"
 
 
-def _neighbour(kinds: list[str], index: int, step: int, ignore_near: bool) -> str:
-    """The class of the nearest unit in direction `step` that is not short (nor near); page edges are bad."""
+def _neighbour(kinds: list[str], index: int, step: int, ignore_near: bool, through_removed: bool = False) -> str:
+    """The class of the nearest unit in direction `step` that is not short (nor near); page edges are bad.
+
+    Removed lines count as bad, unless `through_removed` looks past them.
+    """
     index += step
     skip = {SHORT, NEAR} if ignore_near else {SHORT}
+    if through_removed:
+        skip.add(REMOVED)
     while 0 <= index < len(kinds):
         if kinds[index] not in skip:
-            return kinds[index]
+            return BAD if kinds[index] == REMOVED else kinds[index]
         index += step
     return BAD
 
@@ -196,15 +242,15 @@ def revise_in_context(units: list[Unit]) -> list[str]:
             else:
                 final[index] = BAD
     for index, unit in enumerate(units):
-        sandwiched = _neighbour(kinds, index, -1, True) == _neighbour(kinds, index, 1, True) == GOOD
+        sandwiched = _neighbour(kinds, index, -1, True, True) == _neighbour(kinds, index, 1, True, True) == GOOD
         if unit.reason == "low_stopwords" and sandwiched:
             final[index] = GOOD
     for index, kind in enumerate(kinds):
         if kind == NEAR:
-            before = _neighbour(final, index, -1, ignore_near=True)
-            after = _neighbour(final, index, 1, ignore_near=True)
+            before = _neighbour(final, index, -1, ignore_near=True, through_removed=True)
+            after = _neighbour(final, index, 1, ignore_near=True, through_removed=True)
             final[index] = BAD if before == BAD and after == BAD else GOOD
-    return final
+    return [BAD if kind == REMOVED else kind for kind in final]
 
 
 def main_regions(units: list[Unit], final: list[str]) -> list[tuple[int, int]]:
@@ -242,9 +288,11 @@ def classify_blocks(doc: Document) -> Document:
     stopwords = stopwords_for(language)
     units = make_units(doc)
     for unit in units:
-        classify_unit(unit, stopwords)
+        if unit.reason != "removed":
+            classify_unit(unit, stopwords)
     if not any(unit.kind == GOOD for unit in units):
         return doc
+    mark_author_bios(units)
     mark_prose_runs(units)
     mark_menu_runs(units)
     mark_headings(units)

@@ -13,6 +13,7 @@ from collections import Counter
 
 import numpy as np
 
+from .classifier import continues_sentence
 from .config import RepeatsConfig
 from .document import Document
 
@@ -36,7 +37,7 @@ def count_keys(key_arrays: list[np.ndarray]) -> Counter:
     if not key_arrays:
         return Counter()
     keys, counts = np.unique(np.concatenate(key_arrays), return_counts=True)
-    return Counter(dict(zip(keys.tolist(), counts.tolist())))
+    return Counter(dict(zip(keys.tolist(), counts.tolist(), strict=True)))
 
 
 def frequent_keys(total: Counter, documents: int, config: RepeatsConfig) -> frozenset[int]:
@@ -47,11 +48,28 @@ def frequent_keys(total: Counter, documents: int, config: RepeatsConfig) -> froz
     return frozenset(key for key, count in total.items() if count >= needed)
 
 
+def inside_sentence(lines, index: int) -> bool:
+    """A line that a sentence runs into or out of (text broken at an inline tag) is not furniture by itself."""
+    line = lines[index]
+    before = lines[index - 1] if index else None
+    after = lines[index + 1] if index + 1 < len(lines) else None
+    runs_in = before is not None and before.block == line.block and continues_sentence(before.text, line.text)
+    runs_out = after is not None and after.block == line.block and continues_sentence(line.text, after.text)
+    return runs_in or runs_out
+
+
 def drop_repeated_lines(doc: Document, frequent: frozenset[int], config: RepeatsConfig) -> Document:
-    """Remove lines whose key occurs across many documents of the corpus."""
+    """Remove lines whose key occurs across many documents of the corpus (not fragments of a sentence)."""
     if frequent:
+        lines = doc.lines
         doc.drop(
-            [i for i, line in enumerate(doc.lines) if len(line.text) <= config.max_line_chars and line_key(line.text) in frequent],
+            [
+                i
+                for i, line in enumerate(lines)
+                if len(line.text) <= config.max_line_chars
+                and line_key(line.text) in frequent
+                and not inside_sentence(lines, i)
+            ],
             "repeats.corpus_line",
         )
     return doc
