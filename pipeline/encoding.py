@@ -113,11 +113,17 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
     even_nuls = sample[0::2].count(0) / (len(sample) / 2)
     odd_nuls = sample[1::2].count(0) / (len(sample) / 2)
-    if odd_nuls > 0.3 and even_nuls < 0.05:
+    if odd_nuls > 0.1 and even_nuls < 0.05:
         return "utf-16-le"
-    if even_nuls > 0.3 and odd_nuls < 0.05:
+    if even_nuls > 0.1 and odd_nuls < 0.05:
         return "utf-16-be"
     return None
+
+
+def _reads_as_text(sample: str) -> bool:
+    """At most 5% control, unassigned or replacement characters (line breaks and tabs are text)."""
+    odd = sum(ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cn") and ch not in "\t\n\r") for ch in sample)
+    return odd <= 0.05 * len(sample)
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
@@ -131,7 +137,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
             return DecodedText(data.decode(codec, errors="replace"), codec.replace("-sig", "") + " (BOM)")
     utf16 = _utf16_without_bom(data)
     if utf16:
-        return DecodedText(data.decode(utf16, errors="replace"), utf16)
+        text = data.decode(utf16, errors="replace")
+        if not _reads_as_text(text[:4096]):  # 16-bit binary data has the same NUL pattern
+            raise UndecodableError("binary", f"binary content (not text when read as {utf16})")
+        return DecodedText(text, utf16)
     if looks_binary(data):
         raise UndecodableError("binary", "binary content (NUL bytes or a binary file signature)")
     try:

@@ -56,6 +56,8 @@ FILES: dict[str, tuple[bytes, str]] = {
     "utf16-bom.txt": (GERMAN.encode("utf-16"), "kept"),
     "utf16-le.txt": (GERMAN.encode("utf-16-le"), "kept"),
     "utf16-be.txt": (GERMAN.encode("utf-16-be"), "kept"),
+    "utf16-le-cyrillic.txt": ("\n\n".join(RUSSIAN).encode("utf-16-le"), "kept"),
+    "samples-16bit.txt": (bytes(byte for i in range(3000) for byte in (i * 7 % 256, 0)), "binary"),  # NULs like UTF-16
     "truncated.txt.gz": (_gzip(GERMAN * 40)[:-20], "corrupt_archive"),  # cut inside the compressed stream
     "not-gzip.txt.gz": (GERMAN.encode(), "corrupt_archive"),
     "cyrillic.html": (
@@ -211,6 +213,10 @@ def test_utf16_with_and_without_bom_decodes_to_the_same_text(hostile):
     expected = normalize_whitespace(GERMAN)
     for name in ("utf16-bom.txt", "utf16-le.txt", "utf16-be.txt"):
         assert hostile["corpus"][name]["text"] == expected
+
+
+def test_utf16_without_bom_in_another_script(hostile):
+    assert hostile["corpus"]["utf16-le-cyrillic.txt"]["text"] == "\n\n".join(RUSSIAN)
 
 
 def test_invalid_bytes_in_the_middle_keep_the_valid_text_intact(hostile):
