@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import json
 import os
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -150,11 +151,12 @@ def _read_file(item: InputFile, config: Config) -> Iterator[RawDocument | Reject
     if kind is None:
         yield Reject(item.source, "unsupported_type", "not .txt, .html, .htm or .jsonl (optionally .gz/.bz2)")
         return
-    if not os.path.isfile(item.path):  # a FIFO or a device would block or never end
-        yield Reject(item.source, "not_a_file", "not a regular file (directory, FIFO, socket or device)")
-        return
     limit = config.input.max_document_bytes
     try:
+        mode = os.stat(item.path).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):  # a named pipe streams a file from another program
+            yield Reject(item.source, "not_a_file", "not a file or a named pipe (a directory, socket or device)")
+            return
         if kind == "jsonl":
             yield from _jsonl_documents(item, compression, limit, config.input.jsonl_text_field)
             return

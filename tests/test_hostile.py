@@ -15,6 +15,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -124,7 +125,7 @@ LINKS = {  # symlink name -> target (relative to the input root unless absolute)
     "escape.txt": ("OUTSIDE", "outside_input"),
     "alias.txt": ("name with spaces.txt", "kept"),
 }
-SPECIAL = {"fifo.txt": "not_a_file", "socket.txt": "not_a_file"}
+SPECIAL = {"socket.txt": "not_a_file"}
 NOT_UTF8_NAME = b"caf\xe9 latin-1.txt"  # a file name that is not UTF-8: its source shows the byte escaped
 ODD_NAMES = {"caf\\xe9 latin-1.txt": "kept", "line\nbreak.txt": "kept"}
 
@@ -144,7 +145,6 @@ def build_tree(root: Path, outside: Path) -> None:
         os.symlink(outside if target == "OUTSIDE" else target, root / name)
     (root / os.fsdecode(NOT_UTF8_NAME)).write_bytes(GERMAN.encode())
     (root / "line\nbreak.txt").write_bytes(GERMAN.encode())
-    os.mkfifo(root / "fifo.txt")  # opening it for reading would block forever
     with socket.socket(socket.AF_UNIX) as server:
         server.bind(str(root / "socket.txt"))
 
@@ -278,6 +278,22 @@ def test_symlink_named_on_the_command_line_is_followed(tmp_path):
     (tmp_path / "current.txt").symlink_to(tmp_path / "archive" / "story.txt")
     result = clean_dir([tmp_path / "current.txt"], tmp_path / "out")
     assert [(record["source"], record["text"]) for record in result["corpus"]] == [("current.txt", normalize_whitespace(GERMAN))]
+
+
+def test_named_pipe_is_read_to_its_end(tmp_path):
+    """A named pipe streams a file from another program: what is written into it is one document."""
+    root = tmp_path / "in"
+    root.mkdir()
+    os.mkfifo(root / "stream.txt")
+
+    def write():
+        with open(root / "stream.txt", "w", encoding="utf-8") as pipe:
+            pipe.write(GERMAN)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    result = clean_dir([root], tmp_path / "out")
+    assert [(record["source"], record["text"]) for record in result["corpus"]] == [("stream.txt", normalize_whitespace(GERMAN))]
 
 
 def test_unexpected_error_in_one_file_does_not_stop_the_run(tmp_path, monkeypatch):
