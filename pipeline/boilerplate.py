@@ -17,7 +17,7 @@ from .config import ConfigError
 from .document import Document
 
 SCOPES = {"line", "section", "tail", "zone"}
-RULE_KEYS = {"id", "scope", "pattern", "max_tail_words", "prose_words", "resume", "min_prose_before"}
+RULE_KEYS = {"id", "scope", "pattern", "contains", "max_tail_words", "prose_words", "resume", "min_prose_before"}
 MAX_RULE_LINE_CHARS = 400  # longer lines are prose, never a furniture line
 ERROR_PAGE_PROSE_WORDS = 12  # a line this long ending like a sentence is article text, not an error template
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
@@ -33,18 +33,28 @@ class Rule:
     prose_words: int = 12
     resume: tuple[str, ...] = ()
     min_prose_before: int = 2
+    contains: bool = False  # found anywhere in the line instead of matching all of it
 
 
 @dataclass(frozen=True)
 class RuleSet:
+    """Rules compiled into two expressions: whole-line rules (fullmatch) and `contains` rules (search).
+
+    Leading and trailing wildcards would make a whole-line expression backtrack at every
+    position of every line; a search for the rule's core is far cheaper.
+    """
+
     rules: tuple[Rule, ...]
     matcher: re.Pattern | None
+    finder: re.Pattern | None = None
 
     def match(self, text: str) -> Rule | None:
-        """The first rule whose pattern matches the whole line, if any."""
-        if self.matcher is None or len(text) > MAX_RULE_LINE_CHARS:
+        """The first whole-line rule matching the line, else the first `contains` rule found in it."""
+        if len(text) > MAX_RULE_LINE_CHARS:
             return None
-        found = self.matcher.fullmatch(text.rstrip(" :|"))
+        found = self.matcher.fullmatch(text.rstrip(" :|")) if self.matcher else None
+        if found is None and self.finder is not None:
+            found = self.finder.search(text)
         return self.rules[int(found.lastgroup[1:])] if found else None
 
 
@@ -87,14 +97,17 @@ def _read_rule(entry, family: str, origin: str) -> Rule:
         raise ConfigError(f"{where}: bad regular expression ({error})") from error
     if compiled.groupindex or BACKREFERENCE.search(pattern):
         raise ConfigError(f"{where}: no named groups or backreferences (rules are combined into one expression)")
-    numbers = {key: entry[key] for key in RULE_KEYS - {"id", "scope", "pattern", "resume"} if key in entry}
+    numbers = {key: entry[key] for key in RULE_KEYS - {"id", "scope", "pattern", "resume", "contains"} if key in entry}
     for key, value in numbers.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ConfigError(f"{where}: {key} must be a whole number >= 0, got {value!r}")
+    contains = entry.get("contains", False)
+    if not isinstance(contains, bool):
+        raise ConfigError(f"{where}: contains must be true or false, got {contains!r}")
     resume = entry.get("resume", [])
     if not isinstance(resume, list) or not all(isinstance(name, str) for name in resume):
         raise ConfigError(f"{where}: resume must be a list of family names")
-    return Rule(id=rule_id, family=family, scope=entry["scope"], pattern=pattern, resume=tuple(resume), **numbers)
+    return Rule(rule_id, family, entry["scope"], pattern, resume=tuple(resume), contains=contains, **numbers)
 
 
 @lru_cache(maxsize=8)
@@ -109,10 +122,12 @@ def load_rules(extra_files: tuple[str, ...] = (), disable: tuple[str, ...] = ())
             raise ConfigError(f"{path}: cannot read rules file ({error.strerror})") from error
         rules.extend(_read_rules(text, path))
     rules = [rule for rule in rules if rule.id not in disable and rule.family not in disable]
-    if not rules:
-        return RuleSet((), None)
-    combined = "|".join(f"(?P<r{index}>{rule.pattern})" for index, rule in enumerate(rules))
-    return RuleSet(tuple(rules), re.compile(combined, re.IGNORECASE))
+
+    def compiled(contains: bool) -> re.Pattern | None:
+        parts = [f"(?P<r{index}>{rule.pattern})" for index, rule in enumerate(rules) if rule.contains == contains]
+        return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+    return RuleSet(tuple(rules), compiled(False), compiled(True))
 
 
 def word_count(text: str) -> int:

@@ -128,21 +128,21 @@ def classify_unit(unit: Unit, stopwords: frozenset[str]) -> None:
     text = unit.text
     words = text.split()
     sentence = SENTENCE_END.search(text) is not None
-    density = stopword_density(text, stopwords)
     if COPYRIGHT.search(text) and len(text) < LONG_CHARS:
         unit.kind, unit.reason = BAD, "copyright"
     elif len(SEPARATORS.findall(text)) > MENU_SEPARATOR_SHARE * len(words):
         unit.kind, unit.reason = BAD, "menu"
     elif len(text) < SHORT_CHARS:
-        short_sentence = sentence and len(words) >= MIN_SENTENCE_WORDS and density >= STOP_LOW
+        short_sentence = sentence and len(words) >= MIN_SENTENCE_WORDS and stopword_density(text, stopwords) >= STOP_LOW
         unit.kind, unit.reason = (NEAR, "near_context") if short_sentence else (SHORT, "short_context")
-    elif density >= STOP_HIGH or (sentence and density >= STOP_SENTENCE):
-        unit.kind = GOOD if len(text) >= LONG_CHARS else NEAR
-        unit.reason = "near_context"
-    elif density >= STOP_LOW:
-        unit.kind, unit.reason = NEAR, "near_context"
     else:
-        unit.kind, unit.reason = BAD, "low_stopwords"
+        density = stopword_density(text, stopwords)
+        if density >= STOP_HIGH or (sentence and density >= STOP_SENTENCE):
+            unit.kind, unit.reason = (GOOD if len(text) >= LONG_CHARS else NEAR), "near_context"
+        elif density >= STOP_LOW:
+            unit.kind, unit.reason = NEAR, "near_context"
+        else:
+            unit.kind, unit.reason = BAD, "low_stopwords"
 
 
 def mark_author_bios(units: list[Unit]) -> None:
@@ -198,20 +198,22 @@ def mark_menu_runs(units: list[Unit]) -> None:
                     unit.kind, unit.reason = BAD, "menu_run"
 
 
-def _neighbour(kinds: list[str], index: int, step: int, ignore_near: bool, through_removed: bool = False) -> str:
-    """The class of the nearest unit in direction `step` that is not short (nor near); page edges are bad.
+def neighbours(kinds: list[str], skip: set[str]) -> tuple[list[str], list[str]]:
+    """For each unit, the class of the nearest unit before and after it whose class is not in `skip`.
 
-    Removed lines count as bad, unless `through_removed` looks past them.
+    Page edges and removed lines (unless skipped) count as bad.  One pass each way.
     """
-    index += step
-    skip = {SHORT, NEAR} if ignore_near else {SHORT}
-    if through_removed:
-        skip.add(REMOVED)
-    while 0 <= index < len(kinds):
-        if kinds[index] not in skip:
-            return BAD if kinds[index] == REMOVED else kinds[index]
-        index += step
-    return BAD
+
+    def scan(order) -> list[str]:
+        found = [BAD] * len(kinds)
+        last = BAD
+        for index in order:
+            found[index] = last
+            if kinds[index] not in skip:
+                last = BAD if kinds[index] == REMOVED else kinds[index]
+        return found
+
+    return scan(range(len(kinds))), scan(range(len(kinds) - 1, -1, -1))
 
 
 def mark_headings(units: list[Unit]) -> None:
@@ -229,27 +231,26 @@ def revise_in_context(units: list[Unit]) -> list[str]:
     """
     kinds = [unit.kind for unit in units]
     final = list(kinds)
+    before, after = neighbours(kinds, {SHORT, NEAR})
+    before_any, after_any = neighbours(kinds, {SHORT})
     for index, kind in enumerate(kinds):
         if kind == SHORT:
-            before = _neighbour(kinds, index, -1, ignore_near=True)
-            after = _neighbour(kinds, index, 1, ignore_near=True)
-            if before == after:
-                final[index] = before
-            elif (before == BAD and _neighbour(kinds, index, -1, ignore_near=False) == NEAR) or (
-                after == BAD and _neighbour(kinds, index, 1, ignore_near=False) == NEAR
+            if before[index] == after[index]:
+                final[index] = before[index]
+            elif (before[index] == BAD and before_any[index] == NEAR) or (
+                after[index] == BAD and after_any[index] == NEAR
             ):
                 final[index] = GOOD
             else:
                 final[index] = BAD
+    before, after = neighbours(kinds, {SHORT, NEAR, REMOVED})
     for index, unit in enumerate(units):
-        sandwiched = _neighbour(kinds, index, -1, True, True) == _neighbour(kinds, index, 1, True, True) == GOOD
-        if unit.reason == "low_stopwords" and sandwiched:
+        if unit.reason == "low_stopwords" and before[index] == after[index] == GOOD:
             final[index] = GOOD
+    before, after = neighbours(final, {SHORT, NEAR, REMOVED})
     for index, kind in enumerate(kinds):
         if kind == NEAR:
-            before = _neighbour(final, index, -1, ignore_near=True, through_removed=True)
-            after = _neighbour(final, index, 1, ignore_near=True, through_removed=True)
-            final[index] = BAD if before == BAD and after == BAD else GOOD
+            final[index] = BAD if before[index] == BAD and after[index] == BAD else GOOD
     return [BAD if kind == REMOVED else kind for kind in final]
 
 

@@ -51,7 +51,7 @@ def removed(doc: Document) -> dict[str, str]:
         ("Todos los derechos reservados.", "footer.copyright"),
         ("Advertisement", "ads.ad_label"),
         ("Anzeige", "ads.ad_label"),
-        ("Sign up for our free weekly newsletter and get the best stories in your inbox", "newsletter.newsletter_signup"),
+        ("Sign up for our free weekly newsletter and get the best stories in your inbox", "newsletter.newsletter_invite"),
     ],
 )
 def test_line_rules_remove_furniture_in_several_languages(line, rule):
@@ -149,4 +149,17 @@ def test_bad_rules_file_is_a_config_error(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[promo]\nrules = [{ id = "x", scope = "zone", pattern = "(" }]\n')
     with pytest.raises(ConfigError, match=r"promo\.x"):
+        load_rules((str(bad),))
+
+
+def test_contains_rules_find_their_phrase_inside_a_longer_line():
+    line = "Hi there! If you buy through links on this page we may earn a small commission, at no cost to you."
+    doc = rules_doc([ARTICLE[0], line, ARTICLE[1]])
+    assert removed(doc) == {line: "ads.affiliate_disclosure"}
+
+
+def test_contains_must_be_true_or_false(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[promo]\nrules = [{ id = "x", scope = "line", contains = 1, pattern = "app" }]\n')
+    with pytest.raises(ConfigError, match="contains"):
         load_rules((str(bad),))

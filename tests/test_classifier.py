@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.boilerplate import apply_rules, load_rules
 from pipeline.classifier import (
     BAD,
     GOOD,
@@ -144,3 +145,13 @@ def test_classifier_can_be_switched_off(tmp_path):
     assert "Harbour Life" not in on.text
     assert "Harbour Life" in off.text
     assert not any(entry["rule"].startswith("classifier.") for entry in off.removed)
+
+
+def test_lines_removed_by_rules_still_count_as_furniture_around_what_is_left():
+    # the rules take "Home" and "Search"; the two menu items left between them are not article text
+    page = "\n\n".join(["Home", "Harbour Life", "Search", "Weather Desk", "Contact", *PARAGRAPHS])
+    doc = Document("id", "page.txt", "text", split_lines(page))
+    doc = classify_blocks(apply_rules(doc, load_rules()))
+    assert "Harbour Life" not in doc.text
+    assert "Weather Desk" not in doc.text
+    assert all(paragraph in doc.text for paragraph in PARAGRAPHS)
