@@ -85,7 +85,8 @@ FILES: dict[str, tuple[bytes, str]] = {
         b"[1, 2, 3]\n"
         b'{"title": "no text field"}\n'
         b'{"text": null}\n'
-        b'{"text": "Line separator \xe2\x80\xa8 inside a string is valid JSON."}\n',
+        b'{"text": "Line separator \xe2\x80\xa8 inside a string is valid JSON."}\n'
+        + b"[" * 100_000 + b"]" * 100_000 + b"\n",  # nested deeper than the JSON parser's recursion limit
         "kept",
     ),
     "name with spaces.txt": (GERMAN.encode(), "kept"),
@@ -117,6 +118,7 @@ JSONL_LINES = {  # records.jsonl, line by line: kept or the reason
     "records.jsonl:6": "bad_jsonl_line",
     "records.jsonl:7": "bad_jsonl_line",
     "records.jsonl:8": "kept",
+    "records.jsonl:9": "bad_jsonl_line",
 }
 LINKS = {  # symlink name -> target (relative to the input root unless absolute), and the outcome
     "loop.txt": ("loop.txt", "unreadable"),
@@ -252,6 +254,17 @@ def test_jsonl_keeps_good_lines_and_reports_broken_ones_by_line_number(hostile):
         assert hostile["rejected"][source]["detail"].startswith(f"line {number}: ")
     assert "invalid JSON" in hostile["rejected"]["records.jsonl:2"]["detail"]
     assert "not a string" in hostile["rejected"]["records.jsonl:3"]["detail"]
+
+
+def test_truncated_compressed_jsonl_keeps_the_lines_before_the_break(tmp_path):
+    lines = [json.dumps({"text": f"Eintrag {number}: die Fähre fährt heute pünktlich ab."}) for number in range(1, 4001)]
+    packed = gzip.compress("\n".join(lines).encode("utf-8"), mtime=0)
+    (tmp_path / "batch.jsonl.gz").write_bytes(packed[: len(packed) // 2])
+    result = clean_dir([tmp_path / "batch.jsonl.gz"], tmp_path / "out")
+    kept = [record["source"] for record in result["corpus"]]
+    assert 0 < len(kept) < 4000
+    assert sorted(kept) == sorted(f"batch.jsonl.gz:{number}" for number in range(1, len(kept) + 1))  # the first lines
+    assert [(r["source"], r["reason"]) for r in result["rejected"]] == [("batch.jsonl.gz", "corrupt_archive")]
 
 
 def test_file_names_are_kept_as_they_are(hostile):
