@@ -282,8 +282,8 @@ def inputs_digest(files: list[InputFile]) -> str:
     return digest.hexdigest()[:16]
 
 
-def open_work_dir(output: Path, config: Config, files: list[InputFile], resume: bool) -> tuple[Path, bool]:
-    """The work directory of this run, and whether it continues an interrupted one.
+def open_work_dir(output: Path, config: Config, files: list[InputFile], resume: bool) -> Path:
+    """The work directory of this run.
 
     With `resume`, the work directory of an earlier run with the same config hash and the
     same inputs is kept; anything else (other hashes, changed inputs) starts over.
@@ -301,7 +301,46 @@ def open_work_dir(output: Path, config: Config, files: list[InputFile], resume: 
     for directory in (output, work_dir, work_dir / "out"):
         remove_temporary_files(directory)  # left by a killed run
     write_json(stamp_path, stamp)
-    return work_dir, resumed
+    return work_dir
+
+
+def count_pass(shards: list[Shard], context: CountContext, executor, line_counts: LineCounts, progress) -> None:
+    """Pass 1 (map: count_shard, reduce: LineCounts), skipping shards a killed run already counted."""
+    if progress:
+        progress("count", ())
+    todo = []
+    for shard in shards:
+        counts_path = work_path(context.work_dir, "counts", shard.index)
+        if counts_path.exists():
+            line_counts.add(*_load_counts(counts_path))
+            if progress:
+                progress("count", shard.files)
+        else:
+            todo.append(shard)
+    for shard, counted in zip(todo, executor.map(count_shard, todo, context), strict=True):
+        line_counts.add(*counted)
+        if progress:
+            progress("count", shard.files)
+
+
+def clean_pass(shards: list[Shard], context: CleanContext, executor, dedup_keys: list[DedupKey], progress):
+    """Pass 2 (map: clean_shard); returns the shard results in order and how many a killed run had finished."""
+    results: list[ShardResult] = []
+    todo = []
+    for shard in shards:
+        result_path = work_path(context.work_dir, "result", shard.index)
+        if result_path.exists():
+            results.append(_compact(ShardResult(**json.loads(result_path.read_text(encoding="utf-8"))), dedup_keys))
+        else:
+            todo.append(shard)
+    if progress:
+        progress("clean", ())
+    for result in executor.map(clean_shard, todo, context):
+        results.append(_compact(result, dedup_keys))
+        if progress:
+            progress("clean", shards[result.index].files)
+    results.sort(key=lambda result: result.index)
+    return results, len(shards) - len(todo)
 
 
 def run(paths: list[str], output_dir: str, config: Config, executor, resume: bool = False, progress=None) -> dict:
@@ -325,7 +364,7 @@ def _run(paths: list[str], output: Path, config: Config, executor, resume: bool,
     started = time.time()
     files, input_rejects = discover_inputs(paths)
     output.mkdir(parents=True, exist_ok=True)
-    work_dir, resumed = open_work_dir(output, config, files, resume)
+    work_dir = open_work_dir(output, config, files, resume)
     shards = make_shards(files, config.output.shard_docs)
     if progress:
         progress("start", files)
@@ -333,40 +372,11 @@ def _run(paths: list[str], output: Path, config: Config, executor, resume: bool,
     line_counts = LineCounts()
     frequent: frozenset[int] = frozenset()
     if config.repeats.enabled and len(files) >= config.repeats.min_corpus_docs:
-        if progress:
-            progress("count", ())
-        todo = []
-        for shard in shards:
-            counts_path = work_path(work_dir, "counts", shard.index)
-            if counts_path.exists():
-                line_counts.add(*_load_counts(counts_path))
-                if progress:
-                    progress("count", shard.files)
-            else:
-                todo.append(shard)
-        counting = executor.map(count_shard, todo, CountContext(config, str(work_dir)))
-        for shard, counted in zip(todo, counting, strict=True):
-            line_counts.add(*counted)
-            if progress:
-                progress("count", shard.files)
+        count_pass(shards, CountContext(config, str(work_dir)), executor, line_counts, progress)
         frequent = line_counts.frequent(config.repeats)
-
-    results: list[ShardResult] = []
     dedup_keys: list[DedupKey] = []
-    todo = []
-    for shard in shards:
-        result_path = work_path(work_dir, "result", shard.index)
-        if result_path.exists():
-            results.append(_compact(ShardResult(**json.loads(result_path.read_text(encoding="utf-8"))), dedup_keys))
-        else:
-            todo.append(shard)
-    if progress:
-        progress("clean", ())
-    for result in executor.map(clean_shard, todo, CleanContext(config, frequent, str(work_dir))):
-        results.append(_compact(result, dedup_keys))
-        if progress:
-            progress("clean", shards[result.index].files)
-    results.sort(key=lambda result: result.index)
+    context = CleanContext(config, frequent, str(work_dir))
+    results, resumed_shards = clean_pass(shards, context, executor, dedup_keys, progress)
 
     duplicates = find_duplicates(dedup_keys, config.dedup) if config.dedup.enabled else {}
     state_bytes = {
@@ -399,7 +409,7 @@ def _run(paths: list[str], output: Path, config: Config, executor, resume: bool,
         "workers": executor.workers,
         "seconds": round(time.time() - started, 3),
         "shards": shard_counts,
-        "resumed_shards": len(shards) - len(todo) if resumed else 0,
+        "resumed_shards": resumed_shards,
         "reduce_state_bytes": state_bytes,
         "pipeline_version": __version__,
     }

@@ -101,9 +101,13 @@ def bench_size(size: int, seed: int, workers: int) -> None:
     megabytes = sum(len(read_file(path)) for path in files) / 1e6  # also warms the page cache
     print(f"\n## {size} MB corpus: {corpus} ({megabytes:.1f} MB uncompressed, {len(files)} files)")
     print("note: one run on a shared machine; numbers are noisy")
+
+    def pipeline(count: int):
+        return lambda out: [*CLI, str(corpus), "-o", out, "--workers", str(count), "--quiet"]
+
     variants = {
-        "pipeline, 1 worker": lambda out: [*CLI, str(corpus), "-o", out, "--workers", "1", "--quiet"],
-        f"pipeline, {workers} workers": lambda out: [*CLI, str(corpus), "-o", out, "--workers", str(workers), "--quiet"],
+        "pipeline, 1 worker": pipeline(1),
+        f"pipeline, {workers} workers": pipeline(workers),
         "floor A: read + write": lambda out: [sys.executable, __file__, "--floor", "A", str(corpus), out],
         "floor B: A + ftfy": lambda out: [sys.executable, __file__, "--floor", "B", str(corpus), out],
     }
@@ -131,7 +135,7 @@ def bench_size(size: int, seed: int, workers: int) -> None:
     print(f"floor A vs floor B (MB per CPU-s): ftfy costs {floor_a['mb_cpu'] / floor_b['mb_cpu']:.1f}x floor A")
     per_doc, parts = state
     detail = ", ".join(f"{key} {value / 1e6:.1f} MB" for key, value in parts.items())
-    print(f"compact reduce state: {per_doc:.0f} bytes per document ({detail})")
+    print(f"compact reduce state (payload, no Python object overhead): {per_doc:.0f} bytes per document ({detail})")
 
 
 def main() -> None:
