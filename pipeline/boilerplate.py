@@ -32,7 +32,7 @@ class Rule:
     max_tail_words: int = 80
     prose_words: int = 12
     resume: tuple[str, ...] = ()
-    min_prose_before: int = 2
+    min_prose_before: int = 3
     contains: bool = False  # found anywhere in the line instead of matching all of it
 
 

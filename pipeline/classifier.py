@@ -49,6 +49,8 @@ WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
 SENTENCE_INSIDE = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s")
 CONTINUES = re.compile(r"^[\W\d_]*[a-zà-öø-ÿ,.;:)\]]")
+CUT_MID_PHRASE = re.compile(r"[a-zà-öø-ÿ,–—-]$")
+MID_PHRASE_WORDS = 3  # a line cut mid-phrase has at least this many words
 SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s[|•·]$|^[|•·]\s")
 AUTHOR_BIO = re.compile(
     r"(?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’.-]+,? (?:is|was|has been|has worked|writes|covers|joined|ist|war|est|es|fue) "
@@ -76,8 +78,17 @@ class Unit:
 
 
 def continues_sentence(previous: str, line: str) -> bool:
-    """The previous line does not end a sentence and this one goes on with it (lower case or punctuation)."""
-    return SENTENCE_END.search(previous) is None and CONTINUES.match(line) is not None
+    """The previous line does not end a sentence and this one goes on with it.
+
+    It goes on when it starts in lower case or with punctuation, or when the previous
+    line is a sentence's beginning cut off mid-phrase (several words, ending in lower case
+    or a comma or dash), as before a link with a name in it.
+    """
+    if SENTENCE_END.search(previous):
+        return False
+    return CONTINUES.match(line) is not None or (
+        CUT_MID_PHRASE.search(previous) is not None and previous.count(" ") >= MID_PHRASE_WORDS - 1
+    )
 
 
 def make_units(doc: Document) -> list[Unit]:

@@ -155,3 +155,9 @@ def test_lines_removed_by_rules_still_count_as_furniture_around_what_is_left():
     assert "Harbour Life" not in doc.text
     assert "Weather Desk" not in doc.text
     assert all(paragraph in doc.text for paragraph in PARAGRAPHS)
+
+
+def test_a_sentence_cut_before_a_capitalised_link_is_one_unit():
+    doc = doc_from("The new ferry was ordered by\nHarbour Lines\nlast spring.\nNews\nSport")
+    texts = [unit.text for unit in make_units(doc)]
+    assert texts == ["The new ferry was ordered by Harbour Lines last spring.", "News", "Sport"]
