@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"clean-corpus: config error: {error}", file=sys.stderr)
         return 2
+    except OSError as error:  # a Dask scheduler that cannot be reached
+        print(f"clean-corpus: cannot start the {args.executor} executor: {error}", file=sys.stderr)
+        return 1
     bar = ProgressBar() if show_progress(args.quiet) else None
     try:
         report = run(args.inputs, args.output, config, executor, resume=args.resume, progress=bar)
