@@ -29,9 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("inputs", nargs="*", metavar="INPUT", help="directories (read recursively), files or globs")
     parser.add_argument("-o", "--output", metavar="OUTPUT_DIR", help="where the corpus, rejects and report go")
     parser.add_argument("--config", metavar="FILE", help="TOML configuration file (see README)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
-    parser.add_argument("--executor", choices=["local", "dask"], default="local", help="local process pool or a Dask cluster")
-    parser.add_argument("--scheduler", metavar="ADDRESS", help="address of a running Dask scheduler (with --executor dask)")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores; 1: in-process)"
+    )
+    parser.add_argument(
+        "--executor", choices=["local", "dask"], default="local", help="local process pool or a Dask cluster"
+    )
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a running Dask scheduler (default with --executor dask: a LocalCluster)"
+    )
     parser.add_argument("--drop-duplicates", action="store_true", help="move duplicates to the rejects instead of marking them")
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its finished shards")
     parser.add_argument("--format", choices=["jsonl", "parquet", "both"], help="corpus file format")
@@ -95,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"clean-corpus: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("clean-corpus: interrupted; no partial output was left (rerun with --resume to continue)", file=sys.stderr)
+        message = "interrupted; workers stopped, temporary files removed (rerun with --resume to continue)"
+        print(f"clean-corpus: {message}", file=sys.stderr)
         return 130
     finally:
         if bar:
