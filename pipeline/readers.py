@@ -26,6 +26,7 @@ from .extract import declared_charset, extract_html, only_link_text
 KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
 KINDS |= {".jsonl": "jsonl", ".ndjson": "jsonl"}
 COMPRESSIONS = {".gz": gzip.open, ".bz2": bz2.open}
+READ_ERRORS = (OSError, EOFError, zlib.error, ValueError)  # I/O errors and broken or fake archives
 
 
 class UsageError(ValueError):
@@ -189,9 +190,6 @@ def _read_file(item: InputFile, config: Config) -> Iterator[RawDocument | Reject
         return
     encoding["notes"] = [*decoded.notes, f"text extracted by {method}"]
     yield RawDocument(item.source, kind, text, encoding, metadata)
-
-
-READ_ERRORS = (OSError, EOFError, zlib.error, ValueError)
 
 
 def _read_error(source: str, compression: str | None, error: Exception) -> Reject:
