@@ -20,7 +20,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class InputConfig:
-    max_document_bytes: int = 50_000_000  # a larger file (decompressed) or JSONL line is rejected: too_large
+    max_document_bytes: int = 10_000_000  # a larger file (decompressed) or JSONL line is rejected: too_large
     jsonl_text_field: str = "text"
 
 
