@@ -138,11 +138,15 @@ def test_resume_after_a_config_change_starts_over(setup):
     assert json.loads((output / "report.json").read_text(encoding="utf-8"))["run"]["resumed_shards"] == 0
 
 
-@pytest.mark.parametrize("how", ["SIGTERM to the main process", "Ctrl-C to the process group"])
-def test_interruption_stops_workers_and_removes_temporary_files(setup, how):
+@pytest.mark.parametrize(
+    ("how", "executor"),
+    [("SIGTERM to the main process", "local"), ("Ctrl-C to the process group", "local"),
+     ("SIGTERM to the main process", "dask")],
+)
+def test_interruption_stops_workers_and_removes_temporary_files(setup, how, executor):
     tmp_path, config, inputs, _ = setup
     output = tmp_path / "out"
-    process = start(inputs, output, config, "--workers", "2")
+    process = start(inputs, output, config, "--workers", "2", "--executor", executor)
     wait_for_results(output, process, 2)
     workers = psutil.Process(process.pid).children(recursive=True)
     assert workers
