@@ -54,6 +54,8 @@ def removed(doc: Document) -> dict[str, str]:
         ("© 2021 The Morning Courier. All rights reserved.", "footer.copyright"),
         ("Todos los derechos reservados.", "footer.copyright"),
         ("Advertisement", "ads.ad_label"),
+        ("It looks like you are using an ad blocker. Please support us by turning it off.", "ads.adblock_notice"),
+        ("Previous article", "navigation.menu_word"),
         ("Anzeige", "ads.ad_label"),
         ("Sign up for our free weekly newsletter and get the best stories in your inbox", "newsletter.newsletter_invite"),
     ],
