@@ -95,7 +95,10 @@ def reduce_state(output: Path) -> float:
     return sum(state.values()) / max(1, report["documents_read"]), state
 
 
-def bench_size(size: int, seed: int, workers: int) -> None:
+VARIANTS = ("one", "all", "floor-a", "floor-b")
+
+
+def bench_size(size: int, seed: int, workers: int, chosen: list[str]) -> dict:
     corpus = corpus_dir(size, seed)
     files = input_files(corpus)
     megabytes = sum(len(read_file(path)) for path in files) / 1e6  # also warms the page cache
@@ -106,17 +109,18 @@ def bench_size(size: int, seed: int, workers: int) -> None:
         return lambda out: [*CLI, str(corpus), "-o", out, "--workers", str(count), "--quiet"]
 
     variants = {
-        "pipeline, 1 worker": pipeline(1),
-        f"pipeline, {workers} workers": pipeline(workers),
-        "floor A: read + write": lambda out: [sys.executable, __file__, "--floor", "A", str(corpus), out],
-        "floor B: A + ftfy": lambda out: [sys.executable, __file__, "--floor", "B", str(corpus), out],
+        "pipeline, 1 worker": ("one", pipeline(1)),
+        f"pipeline, {workers} workers": ("all", pipeline(workers)),
+        "floor A: read + write": ("floor-a", lambda out: [sys.executable, __file__, "--floor", "A", str(corpus), out]),
+        "floor B: A + ftfy": ("floor-b", lambda out: [sys.executable, __file__, "--floor", "B", str(corpus), out]),
     }
+    variants = {name: command for name, (key, command) in variants.items() if key in chosen}
     rows = {}
     state = None
     for name, command in variants.items():
         with tempfile.TemporaryDirectory(dir=ROOT / "bench-data") as out:
             rows[name] = measure(command(out))
-            if name.startswith("pipeline, 1"):
+            if name.startswith("pipeline") and state is None:
                 state = reduce_state(Path(out))
     print("| variant | wall s | MB/s | docs/s | CPU s | MB per CPU-s | peak MB |")
     print("|---|---:|---:|---:|---:|---:|---:|")
@@ -127,15 +131,21 @@ def bench_size(size: int, seed: int, workers: int) -> None:
             f"| {name} | {row['wall']:.1f} | {row['mb_s']:.2f} | {len(files) / row['wall']:.0f} | "
             f"{row['cpu']:.1f} | {row['mb_cpu']:.2f} | {row['peak_mb']:.0f} |"
         )
-    one, many = rows["pipeline, 1 worker"], rows[f"pipeline, {workers} workers"]
-    floor_a, floor_b = rows["floor A: read + write"], rows["floor B: A + ftfy"]
-    print(f"\nall cores / 1 worker throughput: {many['mb_s'] / one['mb_s']:.2f}x")
-    print(f"pipeline vs floor B (MB per CPU-s): {one['mb_cpu'] / floor_b['mb_cpu']:.1f}x faster")
-    print(f"floor A vs pipeline (MB per CPU-s): pipeline costs {floor_a['mb_cpu'] / one['mb_cpu']:.1f}x floor A")
-    print(f"floor A vs floor B (MB per CPU-s): ftfy costs {floor_a['mb_cpu'] / floor_b['mb_cpu']:.1f}x floor A")
-    per_doc, parts = state
-    detail = ", ".join(f"{key} {value / 1e6:.1f} MB" for key, value in parts.items())
-    print(f"compact reduce state (payload, no Python object overhead): {per_doc:.0f} bytes per document ({detail})")
+    one, many = rows.get("pipeline, 1 worker"), rows.get(f"pipeline, {workers} workers")
+    floor_a, floor_b = rows.get("floor A: read + write"), rows.get("floor B: A + ftfy")
+    if one and many:
+        print(f"\nall cores / 1 worker throughput: {many['mb_s'] / one['mb_s']:.2f}x")
+    if one and floor_b:
+        print(f"pipeline vs floor B (MB per CPU-s): {one['mb_cpu'] / floor_b['mb_cpu']:.1f}x faster")
+    if one and floor_a:
+        print(f"floor A vs pipeline (MB per CPU-s): pipeline costs {floor_a['mb_cpu'] / one['mb_cpu']:.1f}x floor A")
+    if floor_a and floor_b:
+        print(f"floor A vs floor B (MB per CPU-s): ftfy costs {floor_a['mb_cpu'] / floor_b['mb_cpu']:.1f}x floor A")
+    if state:
+        per_doc, parts = state
+        detail = ", ".join(f"{key} {value / 1e6:.1f} MB" for key, value in parts.items())
+        print(f"compact reduce state (payload, no Python object overhead): {per_doc:.0f} bytes per document ({detail})")
+    return rows
 
 
 def main() -> None:
@@ -143,6 +153,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100], help="corpus sizes in MB (default 100)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="workers for the all-cores run")
+    parser.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS), help="what to measure")
     parser.add_argument("--floor", choices=["A", "B"], help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -150,8 +161,13 @@ def main() -> None:
         floor(*args.paths, fix=args.floor == "B")
         return
     (ROOT / "bench-data").mkdir(exist_ok=True)
-    for size in args.sizes:
-        bench_size(size, args.seed, args.workers)
+    by_size = {size: bench_size(size, args.seed, args.workers, args.variants) for size in args.sizes}
+    if len(by_size) > 1:
+        small, large = min(by_size), max(by_size)
+        print(f"\npeak memory, {large} MB corpus / {small} MB corpus:")
+        for name in [name for name in by_size[small] if name in by_size[large]]:
+            ratio = by_size[large][name]["peak_mb"] / by_size[small][name]["peak_mb"]
+            print(f"- {name}: {ratio:.2f}x")
 
 
 if __name__ == "__main__":
