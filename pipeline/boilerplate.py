@@ -1,14 +1,14 @@
 """Boilerplate removal with rule tables: navigation, error pages, comments, share, credits, ...
 
 Rules live in `rules/boilerplate.toml` (and any user rule files), grouped by family.
-They are compiled once into one regular expression; each line is matched whole.
+Each rule is compiled once; a line is matched whole, or searched for a `contains` rule's phrase.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -20,6 +20,7 @@ SCOPES = {"line", "section", "tail", "zone"}
 RULE_KEYS = {"id", "scope", "pattern", "contains", "max_tail_words", "prose_words", "resume", "min_prose_before"}
 MAX_RULE_LINE_CHARS = 400  # longer lines are prose, never a furniture line
 ERROR_PAGE_PROSE_WORDS = 12  # a line this long ending like a sentence is article text, not an error template
+REMEMBERED_LINES = 100_000  # verdicts kept per process (forgotten all at once beyond this)
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 
 
@@ -38,24 +39,43 @@ class Rule:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """Rules compiled into two expressions: whole-line rules (fullmatch) and `contains` rules (search).
+    """Rules compiled one expression each: whole-line rules (fullmatch) and `contains` rules (search).
 
-    Leading and trailing wildcards would make a whole-line expression backtrack at every
-    position of every line; a search for the rule's core is far cheaper.
+    A line's verdict is the first whole-line rule matching all of it, else the `contains` rule
+    found leftmost in it (the first such rule on a tie): what one alternation of the rules would
+    find, but separate expressions are searched much faster than one alternation.  Lines repeat
+    (menus, footers across a site's pages), so verdicts are remembered by line text.
     """
 
     rules: tuple[Rule, ...]
-    matcher: re.Pattern | None
-    finder: re.Pattern | None = None
+    whole_line: tuple[tuple[re.Pattern, Rule], ...]
+    contained: tuple[tuple[re.Pattern, Rule], ...] = ()
+    verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
     def match(self, text: str) -> Rule | None:
         """The first whole-line rule matching the line, else the first `contains` rule found in it."""
+        try:
+            return self.verdicts[text]
+        except KeyError:
+            pass
+        if len(self.verdicts) >= REMEMBERED_LINES:
+            self.verdicts.clear()
+        rule = self.verdicts[text] = self._match(text)
+        return rule
+
+    def _match(self, text: str) -> Rule | None:
         if len(text) > MAX_RULE_LINE_CHARS:
             return None
-        found = self.matcher.fullmatch(text.rstrip(" :|")) if self.matcher else None
-        if found is None and self.finder is not None:
-            found = self.finder.search(text)
-        return self.rules[int(found.lastgroup[1:])] if found else None
+        stripped = text.rstrip(" :|")
+        for pattern, rule in self.whole_line:
+            if pattern.fullmatch(stripped):
+                return rule
+        best, best_start = None, len(text) + 1
+        for pattern, rule in self.contained:
+            found = pattern.search(text)
+            if found is not None and found.start() < best_start:
+                best, best_start = rule, found.start()
+        return best
 
 
 def _read_rules(text: str, origin: str) -> list[Rule]:
@@ -76,7 +96,7 @@ BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
 def _read_rule(entry, family: str, origin: str) -> Rule:
-    """One rule table, checked: known keys, a snake_case id, a scope, a regex that works inside the combined one."""
+    """One rule table, checked: known keys, a snake_case id, a scope, a plain regex."""
     if not isinstance(entry, dict):
         raise ConfigError(f"{origin}: [{family}] rules must be tables, got {entry!r}")
     rule_id = f"{family}.{entry.get('id')}"
@@ -92,11 +112,11 @@ def _read_rule(entry, family: str, origin: str) -> Rule:
     if not isinstance(pattern, str) or not pattern:
         raise ConfigError(f"{where}: pattern must be a non-empty string")
     try:
-        compiled = re.compile(f"(?:{pattern})")
+        compiled = re.compile(pattern)
     except re.error as error:
         raise ConfigError(f"{where}: bad regular expression ({error})") from error
     if compiled.groupindex or BACKREFERENCE.search(pattern):
-        raise ConfigError(f"{where}: no named groups or backreferences (rules are combined into one expression)")
+        raise ConfigError(f"{where}: no named groups or backreferences (a rule is a plain pattern)")
     numbers = {key: entry[key] for key in RULE_KEYS - {"id", "scope", "pattern", "resume", "contains"} if key in entry}
     for key, value in numbers.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -123,9 +143,8 @@ def load_rules(extra_files: tuple[str, ...] = (), disable: tuple[str, ...] = ())
         rules.extend(_read_rules(text, path))
     rules = [rule for rule in rules if rule.id not in disable and rule.family not in disable]
 
-    def compiled(contains: bool) -> re.Pattern | None:
-        parts = [f"(?P<r{index}>{rule.pattern})" for index, rule in enumerate(rules) if rule.contains == contains]
-        return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    def compiled(contains: bool) -> tuple[tuple[re.Pattern, Rule], ...]:
+        return tuple((re.compile(rule.pattern, re.IGNORECASE), rule) for rule in rules if rule.contains == contains)
 
     return RuleSet(tuple(rules), compiled(False), compiled(True))
 
