@@ -128,7 +128,7 @@ def stopword_density(text: str, stopwords: frozenset[str]) -> float:
         return 0.0
     if not stopwords:
         return NO_STOPLIST_SENTENCE_DENSITY if SENTENCE_END.search(text) or SENTENCE_INSIDE.search(text) else 0.0
-    return sum(word in stopwords for word in words) / len(words)
+    return sum(map(stopwords.__contains__, words)) / len(words)
 
 
 def classify_unit(unit: Unit, stopwords: frozenset[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is three times slower to create
 class Line:
     """One non-blank line of a document: its 1-based line number, its block and its text."""
 
@@ -83,9 +83,9 @@ def split_lines(text: str) -> list[Line]:
     """
     lines: list[Line] = []
     block = 0
-    for number, text in enumerate(text.split("\n"), start=1):
-        if text:
-            lines.append(Line(number, block, text))
+    for number, part in enumerate(text.split("\n"), start=1):
+        if part:
+            lines.append(Line(number, block, part))
         elif lines and lines[-1].block == block:
             block += 1
     return lines

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from .document import Document
 DIGITS = re.compile(r"\d+")
 
 
+@lru_cache(maxsize=1 << 16)  # lines repeat across a site's pages
 def line_key(text: str) -> int:
     """A stable 64-bit key for a line: case and digits folded, so 'Page 2 of 9' ~ 'Page 3 of 9'."""
     folded = DIGITS.sub("0", text.lower())
