@@ -75,6 +75,8 @@ class RuleSet:
             found = pattern.search(text)
             if found is not None and found.start() < best_start:
                 best, best_start = rule, found.start()
+                if best_start == 0:  # no later rule can be found further left
+                    break
         return best
 
 

@@ -39,13 +39,12 @@ class Document:
         """Remove the kept lines at the positions in `marks`, each with its rule id."""
         if not marks:
             return
-        kept: list[Line] = []
-        for index, line in enumerate(self.lines):
-            if index in marks:
+        lines = self.lines
+        for index in sorted(marks):
+            if 0 <= index < len(lines):
+                line = lines[index]
                 self.removed.append({"rule": marks[index], "text": line.text, "line": line.number})
-            else:
-                kept.append(line)
-        self.lines = kept
+        self.lines = [line for index, line in enumerate(lines) if index not in marks]
 
     @property
     def text(self) -> str:

@@ -181,10 +181,10 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
             record = to_record(cleaned)
             part.write(json_line(record))
             result.kept += 1
+            removed_lines.update(entry["rule"] for entry in cleaned.removed)
+            removed_texts.update((entry["rule"], entry["text"]) for entry in cleaned.removed)
             for entry in cleaned.removed:
-                removed_lines[entry["rule"]] += 1
                 removed_chars[entry["rule"]] += len(entry["text"])
-                removed_texts[entry["rule"], entry["text"]] += 1
             repairs.update(cleaned.encoding.get("repairs", []))
             languages[record["language"] or "unknown"] += 1
             result.chars_in += chars_in
