@@ -66,6 +66,51 @@ def test_line_rules_remove_furniture_in_several_languages(line, rule):
     assert [line.text for line in doc.lines] == ARTICLE[:2]
 
 
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("Newer Posts · Home", "navigation.pager_links"),
+        ("Next postWhy the ferry timetable changed again", "navigation.adjacent_article"),
+        ("Jump to Recipe Print Recipe", "navigation.recipe_buttons"),
+        ("7 min read", "navigation.reading_time"),
+        ("Lesezeit: ca. 4 Minuten", "navigation.reading_time"),
+        ("All reader letters are moderated; comments are reviewed before they appear.", "comments.comment_policy"),
+        ("Bitte melden Sie sich an. Sign in to post a comment.", "comments.comment_policy"),
+        ("Tell us what you think: send a letter to the editor at the address below.", "share.feedback_invite"),
+        ("Follow the Harbour Gazette on Instagram and TikTok", "share.follow_on_social"),
+        ("Already a member? Please sign in to keep reading this report.", "newsletter.paywall_offer"),
+        ("Pour lire la suite de cet entretien, abonnez-vous", "newsletter.paywall_offer"),
+        ("Para seguir leyendo, suscríbete a nuestra edición digital", "newsletter.paywall_offer"),
+        ("Download our free news app for iPhone and Android today", "newsletter.app_promo"),
+        ("The Valley Post would like to send you notifications", "newsletter.app_promo"),
+        ("Photo by Ana Lima on Pexels", "credits.photo_by"),
+        ("Volunteers sort donated books in the old library. Photo: Kasia Wrona/PAP", "credits.caption_credit"),
+        ("Kontakt | Impressum | Powered by WordPress", "footer.powered_by"),
+        ("Texts on this blog are licensed under a Creative Commons Attribution licence.", "footer.licence"),
+        ("Disclaimer: prices were correct at the time of writing and may have changed.", "footer.disclaimer"),
+        ("By Staff Reporter", "author_box.staff_byline"),
+        ("Posted by Jan Nowak at 9:41 PM", "author_box.staff_byline"),
+    ],
+)
+def test_more_furniture_kinds_are_removed(line, rule):
+    doc = rules_doc([ARTICLE[0], line, ARTICLE[1]])
+    assert removed(doc) == {line: rule}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The new engine is powered by hydrogen, which the company buys from a plant nearby.",
+        "Previous articles in this series looked at the cost of the tunnel.",
+        "She read the full article twice before she called the editor to complain about it.",
+        "A photograph by her grandfather hangs in the hall, next to the old station clock.",
+        "It takes about 20 minutes to read the whole report, which is long but clear.",
+    ],
+)
+def test_prose_resembling_the_new_kinds_is_kept(line):
+    assert rules_doc([ARTICLE[0], line, ARTICLE[1]]).removed == []
+
+
 def test_article_sentences_do_not_match_rules():
     doc = rules_doc([*ARTICLE, "Share prices rose after the announcement, and analysts expect more routes to follow."])
     assert doc.removed == []
