@@ -52,6 +52,7 @@ CONTINUES = re.compile(r"^[\W\d_]*[a-zà-öø-ÿ,.;:)\]]")
 CUT_MID_PHRASE = re.compile(r"[a-zà-öø-ÿ,–—-]$")
 MID_PHRASE_WORDS = 3  # a line cut mid-phrase has at least this many words
 SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s[|•·]$|^[|•·]\s")
+SEPARATOR_CHARS = "|•·»›/"  # every match of SEPARATORS holds one of these
 AUTHOR_BIO = re.compile(
     r"(?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’.-]+,? (?:is|was|has been|has worked|writes|covers|joined|ist|war|est|es|fue) "
     r".{0,200}?\b(?:writer|editor|reporter|journalist|author|columnist|correspondent|contributor|blogger|developer|"
@@ -131,6 +132,11 @@ def stopword_density(text: str, stopwords: frozenset[str]) -> float:
     return sum(map(stopwords.__contains__, words)) / len(words)
 
 
+def separator_count(text: str) -> int:
+    """Menu separators in the text (most texts have none of their characters: no regex scan then)."""
+    return len(SEPARATORS.findall(text)) if any(char in text for char in SEPARATOR_CHARS) else 0
+
+
 def classify_unit(unit: Unit, stopwords: frozenset[str]) -> None:
     """The unit's class from its own text (jusText's rules, link density replaced by menu signals).
 
@@ -139,9 +145,9 @@ def classify_unit(unit: Unit, stopwords: frozenset[str]) -> None:
     text = unit.text
     words = text.split()
     sentence = SENTENCE_END.search(text) is not None
-    if COPYRIGHT.search(text) and len(text) < LONG_CHARS:
+    if len(text) < LONG_CHARS and COPYRIGHT.search(text):
         unit.kind, unit.reason = BAD, "copyright"
-    elif len(SEPARATORS.findall(text)) > MENU_SEPARATOR_SHARE * len(words):
+    elif separator_count(text) > MENU_SEPARATOR_SHARE * len(words):
         unit.kind, unit.reason = BAD, "menu"
     elif len(text) < SHORT_CHARS:
         short_sentence = sentence and len(words) >= MIN_SENTENCE_WORDS and stopword_density(text, stopwords) >= STOP_LOW
