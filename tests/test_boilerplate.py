@@ -89,6 +89,11 @@ def test_line_rules_remove_furniture_in_several_languages(line, rule):
         ("Texts on this blog are licensed under a Creative Commons Attribution licence.", "footer.licence"),
         ("Disclaimer: prices were correct at the time of writing and may have changed.", "footer.disclaimer"),
         ("By Staff Reporter", "author_box.staff_byline"),
+        ("Lesen Sie auch: Neue Radwege für die Altstadt", "related.inline_link"),
+        ("Czytaj także: Nowy most na Wiśle otwarty w maju", "related.inline_link"),
+        ("Get weekly tips from our gardening desk, free of charge", "newsletter.updates_pitch"),
+        ("Want to stay informed? Join thousands of readers.", "newsletter.updates_pitch"),
+        ("The views expressed in this column are the writer's own.", "footer.disclaimer"),
         ("Posted by Jan Nowak at 9:41 PM", "author_box.staff_byline"),
     ],
 )
@@ -105,6 +110,7 @@ def test_more_furniture_kinds_are_removed(line, rule):
         "She read the full article twice before she called the editor to complain about it.",
         "A photograph by her grandfather hangs in the hall, next to the old station clock.",
         "It takes about 20 minutes to read the whole report, which is long but clear.",
+        "Read more: that was the advice the librarian gave to every pupil who came in that year.",
     ],
 )
 def test_prose_resembling_the_new_kinds_is_kept(line):
