@@ -7,11 +7,14 @@ Each rule is compiled once; a line is matched whole, or searched for a `contains
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from re import _parser  # the parser of the re module: to read the literal text a rule requires
+from re._constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT, SUBPATTERN
 
 from .config import ConfigError
 from .document import Document
@@ -20,6 +23,10 @@ SCOPES = {"line", "section", "tail", "zone"}
 RULE_KEYS = {"id", "scope", "pattern", "contains", "max_tail_words", "prose_words", "resume", "min_prose_before"}
 MAX_RULE_LINE_CHARS = 400  # longer lines are prose, never a furniture line
 ERROR_PAGE_PROSE_WORDS = 12  # a line this long ending like a sentence is article text, not an error template
+# IGNORECASE matches an ASCII character only with its other case and these four: İ ı K(elvin) ſ (checked
+# by a test).  Folding them keeps every character in place.
+ASCII_FOLD = str.maketrans(string.ascii_uppercase + "\u0130\u0131\u212a\u017f", string.ascii_lowercase + "iiks")
+PREFILTER_CHARS = 3  # a required literal shorter than this is in too many lines to spare a search
 REMEMBERED_LINES = 100_000  # verdicts kept per process (forgotten all at once beyond this)
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 
@@ -43,13 +50,17 @@ class RuleSet:
 
     A line's verdict is the first whole-line rule matching all of it, else the `contains` rule
     found leftmost in it (the first such rule on a tie): what one alternation of the rules would
-    find, but separate expressions are searched much faster than one alternation.  Lines repeat
-    (menus, footers across a site's pages), so verdicts are remembered by line text.
+    find, but separate expressions are searched much faster than one alternation.  Most lines
+    hold none of the literal text the `contains` rules require: a line in which one scan finds
+    none of it is searched only for the rules without such text.  Lines repeat (menus,
+    footers across a site's pages), so verdicts are remembered by line text.
     """
 
     rules: tuple[Rule, ...]
     whole_line: tuple[tuple[re.Pattern, Rule], ...]
     contained: tuple[tuple[re.Pattern, Rule], ...] = ()
+    unfiltered: tuple[tuple[re.Pattern, Rule], ...] = ()  # the `contains` rules without required literals
+    literals: re.Pattern | None = None  # any required literal of the other `contains` rules, in lower case
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
     def match(self, text: str) -> Rule | None:
@@ -70,8 +81,11 @@ class RuleSet:
         for pattern, rule in self.whole_line:
             if pattern.fullmatch(stripped):
                 return rule
+        contained = self.contained
+        if self.literals is not None and self.literals.search(text.translate(ASCII_FOLD)) is None:
+            contained = self.unfiltered
         best, best_start = None, len(text) + 1
-        for pattern, rule in self.contained:
+        for pattern, rule in contained:
             found = pattern.search(text)
             if found is not None and found.start() < best_start:
                 best, best_start = rule, found.start()
@@ -148,7 +162,54 @@ def load_rules(extra_files: tuple[str, ...] = (), disable: tuple[str, ...] = ())
     def compiled(contains: bool) -> tuple[tuple[re.Pattern, Rule], ...]:
         return tuple((re.compile(rule.pattern, re.IGNORECASE), rule) for rule in rules if rule.contains == contains)
 
-    return RuleSet(tuple(rules), compiled(False), compiled(True))
+    contained = compiled(True)
+    required = {rule.id: required_literals(rule.pattern) for _, rule in contained}
+    literals = sorted({literal for found in required.values() for literal in found})
+    return RuleSet(
+        tuple(rules),
+        compiled(False),
+        contained,
+        tuple((pattern, rule) for pattern, rule in contained if not required[rule.id]),
+        re.compile("|".join(map(re.escape, literals))) if literals else None,
+    )
+
+
+def required_literals(pattern: str) -> tuple[str, ...]:
+    """Lower-case ASCII texts of which every match of the pattern holds one (none when not known or too short).
+
+    Under IGNORECASE a line can match an ASCII literal only where the line folded with
+    ASCII_FOLD holds the literal in lower case, so a line without any of them needs no search.
+    """
+    found = _required(_parser.parse(pattern, re.IGNORECASE))
+    return found if found and min(map(len, found)) >= PREFILTER_CHARS else ()
+
+
+def _required(parsed) -> tuple[str, ...] | None:
+    """What every match of a parsed sequence holds: a run of ASCII literal characters, or what an
+    alternation (each branch), a group or a repeat done at least once requires; the most selective."""
+    options: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for op, argument in parsed:
+        if op is LITERAL and argument < 128:
+            run.append(chr(argument).lower())
+            continue
+        if run:
+            options.append(("".join(run),))
+            run = []
+        found = None
+        if op is SUBPATTERN:
+            found = _required(argument[-1])
+        elif op is BRANCH:
+            branches = [_required(branch) for branch in argument[1]]
+            if all(branches):
+                found = tuple(literal for branch in branches for literal in branch)
+        elif op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT) and argument[0] >= 1:
+            found = _required(argument[2])
+        if found:
+            options.append(found)
+    if run:
+        options.append(("".join(run),))
+    return max(options, key=lambda literals: min(map(len, literals)), default=None)
 
 
 def word_count(text: str) -> int:
