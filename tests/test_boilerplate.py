@@ -78,7 +78,7 @@ def test_line_rules_remove_furniture_in_several_languages(line, rule):
         ("Bitte melden Sie sich an. Sign in to post a comment.", "comments.comment_policy"),
         ("Tell us what you think: send a letter to the editor at the address below.", "share.feedback_invite"),
         ("Follow the Harbour Gazette on Instagram and TikTok", "share.follow_on_social"),
-        ("Already a member? Please sign in to keep reading this report.", "newsletter.paywall_offer"),
+        ("Already a member? Please sign in to keep reading this report.", "newsletter.paywall_login"),
         ("Pour lire la suite de cet entretien, abonnez-vous", "newsletter.paywall_offer"),
         ("Para seguir leyendo, suscríbete a nuestra edición digital", "newsletter.paywall_offer"),
         ("Download our free news app for iPhone and Android today", "newsletter.app_promo"),
@@ -93,7 +93,7 @@ def test_line_rules_remove_furniture_in_several_languages(line, rule):
         ("Czytaj także: Nowy most na Wiśle otwarty w maju", "related.inline_link"),
         ("Get weekly tips from our gardening desk, free of charge", "newsletter.updates_pitch"),
         ("Want to stay informed? Join thousands of readers.", "newsletter.updates_pitch"),
-        ("The views expressed in this column are the writer's own.", "footer.disclaimer"),
+        ("The views expressed in this column are the writer's own.", "footer.not_responsible"),
         ("Posted by Jan Nowak at 9:41 PM", "author_box.staff_byline"),
     ],
 )
