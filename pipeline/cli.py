@@ -38,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--scheduler", metavar="ADDRESS", help="a running Dask scheduler (default with --executor dask: a LocalCluster)"
     )
-    parser.add_argument("--drop-duplicates", action="store_true", help="move duplicates to the rejects instead of marking them")
+    parser.add_argument(
+        "--drop-duplicates", action="store_true", help="move duplicates to the rejects instead of marking them"
+    )
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its finished shards")
     parser.add_argument("--format", choices=["jsonl", "parquet", "both"], help="corpus file format")
     parser.add_argument("--quiet", action="store_true", help="no progress bar (the closing summary is still printed)")
