@@ -57,7 +57,10 @@ def removed(doc: Document) -> dict[str, str]:
         ("It looks like you are using an ad blocker. Please support us by turning it off.", "ads.adblock_notice"),
         ("Previous article", "navigation.menu_word"),
         ("Anzeige", "ads.ad_label"),
-        ("Sign up for our free weekly newsletter and get the best stories in your inbox", "newsletter.newsletter_invite"),
+        (
+            "Sign up for our free weekly newsletter and get the best stories in your inbox",
+            "newsletter.newsletter_invite",
+        ),
     ],
 )
 def test_line_rules_remove_furniture_in_several_languages(line, rule):
@@ -130,7 +133,15 @@ def test_related_section_goes_up_to_the_next_prose_line():
 
 
 def test_comment_section_after_the_article_goes_to_the_end():
-    comments = ["3 Comments", "Maria", "I took this train as a student, great news!", "Reply", "Tom", "Finally.", "Reply"]
+    comments = [
+        "3 Comments",
+        "Maria",
+        "I took this train as a student, great news!",
+        "Reply",
+        "Tom",
+        "Finally.",
+        "Reply",
+    ]
     doc = rules_doc([*ARTICLE, *comments])
     assert [line.text for line in doc.lines] == ARTICLE
     assert removed(doc)["I took this train as a student, great news!"] == "comments.comment_count"
