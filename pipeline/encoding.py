@@ -44,6 +44,8 @@ WEB_ENCODING_RANK = {name: rank for rank, name in enumerate(
     ["cp1252", "latin_1", "iso8859_15", "cp1251", "cp1250", "gb18030", "shift_jis", "euc_kr", "big5", "koi8_r"]
 )}
 
+CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])  # all C0 controls but \t \n \v \f \r
+
 BINARY_SIGNATURES = (
     b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x7fELF",
     b"\x1f\x8b", b"BZh", b"\x28\xb5\x2f\xfd", b"RIFF", b"OggS", b"ID3",
@@ -103,8 +105,16 @@ codecs.register_error("clean_corpus_cp1252", _cp1252_for_stray_bytes)
 
 
 def looks_binary(data: bytes) -> bool:
-    """True for bytes that start like a known binary format or hold NUL bytes."""
-    return data.startswith(BINARY_SIGNATURES) or b"\x00" in data[:65536]
+    """True for bytes that start like a known binary format or are more than 1% control bytes.
+
+    A few stray NUL or control bytes in a text file do not make it binary (they are removed later).
+
+    >>> looks_binary(b"<p>text</p>" + bytes(20) + b" more text" * 300), looks_binary(bytes(range(256)) * 4)
+    (False, True)
+    """
+    sample = data[:65536]
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
+    return data.startswith(BINARY_SIGNATURES) or controls > 0.01 * len(sample)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

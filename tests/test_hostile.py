@@ -410,3 +410,14 @@ def test_thousands_of_furniture_lines_are_removed_in_linear_time(tmp_path, furni
     else:
         assert result["corpus"] == []
         assert result["rejected"][0]["reason"] in {"error_page", "empty_after_cleaning"}
+
+
+def test_a_few_stray_nul_bytes_do_not_make_a_page_binary(tmp_path):
+    page = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in RUSSIAN) + "</article></body></html>"
+    data = page.encode("utf-8").replace(b"<article>", b"<article>" + bytes(22))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.html").write_bytes(data)
+    result = clean_dir([tmp_path / "in"], tmp_path / "out")
+    assert [r["source"] for r in result["corpus"]] == ["page.html"]
+    assert "\x00" not in result["corpus"][0]["text"]
+    assert RUSSIAN[0][:40] in result["corpus"][0]["text"]
