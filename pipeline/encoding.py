@@ -152,7 +152,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
             raise UndecodableError("binary", f"binary content (not text when read as {utf16})")
         return DecodedText(text, utf16)
     if looks_binary(data):
-        raise UndecodableError("binary", "binary content (NUL bytes or a binary file signature)")
+        raise UndecodableError("binary", "binary content (a binary file signature, or more than 1% control bytes)")
     try:
         return DecodedText(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:

@@ -413,8 +413,8 @@ def test_thousands_of_furniture_lines_are_removed_in_linear_time(tmp_path, furni
 
 
 def test_a_few_stray_nul_bytes_do_not_make_a_page_binary(tmp_path):
-    page = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in RUSSIAN) + "</article></body></html>"
-    data = page.encode("utf-8").replace(b"<article>", b"<article>" + bytes(22))
+    page = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in RUSSIAN * 20) + "</article></body></html>"
+    data = page.encode("utf-8").replace(b"<article>", b"<article>" + bytes(22))  # 22 NULs in ~8 KB, as seen in the wild
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "page.html").write_bytes(data)
     result = clean_dir([tmp_path / "in"], tmp_path / "out")
