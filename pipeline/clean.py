@@ -15,7 +15,7 @@ from .classifier import classify_blocks
 from .config import Config
 from .document import Document, Reject, split_lines
 from .encoding import normalize_whitespace, repair_text
-from .language import detect_language
+from .language import BODY_CHARS, detect_language
 from .metadata import find_author_boxes, find_bylines, find_datelines, find_source_lines, find_title
 from .quality import failed_threshold, quality_signals
 from .readers import RawDocument
@@ -68,7 +68,7 @@ class Cleaner:
         words = len(text.split())
         if words < self.config.filters.min_words:
             return Reject(doc.source, "too_short", f"{words} words < filters.min_words")
-        language, confidence = detect_language(text)
+        language, confidence = detect_language(text, BODY_CHARS)
         doc.metadata["language"] = language
         doc.metadata["language_confidence"] = confidence
         doc.signals = quality_signals(text, language)

@@ -4,9 +4,10 @@ py3langid scores a text by walking its byte automaton in Python, about 0.5 s per
 module runs the same model with numpy and gives the same answers (tests/test_language.py
 compares them): the automaton's state after a byte depends only on the last `AUTOMATON_DEPTH`
 bytes, so every position's state is found by stepping all positions at once from the start
-state over their preceding bytes.  A long body is represented by `SAMPLE_WINDOWS` windows
-spread evenly from its beginning to its end, cut at spaces, `SAMPLE_CHARS` characters in all,
-so the whole body has a say at a bounded cost.
+state over their preceding bytes.  The record's language is measured on the whole body (up to
+`BODY_CHARS`); where a quick guess is enough (the classifier's stop-word list), a long text is
+represented by `SAMPLE_WINDOWS` windows spread evenly from its beginning to its end, cut at
+spaces, `SAMPLE_CHARS` characters in all.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from functools import lru_cache
 import numpy as np
 
 MIN_CHARS = 20
-SAMPLE_CHARS = 3000
+SAMPLE_CHARS = 3000  # enough to choose a stop-word list (the classifier)
+BODY_CHARS = 1_000_000  # the record's language is measured on the whole body up to this size
 SAMPLE_WINDOWS = 6
 AUTOMATON_DEPTH = 6  # longest byte string the model's automaton tracks (checked by a test)
 
@@ -111,14 +113,16 @@ def sample(text: str, size: int = SAMPLE_CHARS, windows: int = SAMPLE_WINDOWS) -
     return "\n".join(pieces)
 
 
-def detect_language(text: str) -> tuple[str | None, float | None]:
+def detect_language(text: str, max_chars: int = SAMPLE_CHARS) -> tuple[str | None, float | None]:
     """(ISO 639-1 code, confidence 0..1) for the text, or (None, None) when it is too short.
+
+    Texts longer than `max_chars` are represented by windows spread over them (see `sample`).
 
     >>> detect_language("Der Hund läuft schnell über die Straße und bellt laut.")[0]
     'de'
     """
     if len(text) < MIN_CHARS:
         return None, None
-    scores = probabilities(sample(text))
+    scores = probabilities(sample(text, max_chars))
     best = int(scores.argmax())
     return model().languages[best], round(float(scores[best]), 4)

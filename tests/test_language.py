@@ -78,3 +78,18 @@ def test_automaton_depth_covers_the_model():
         level += 1
         depth[frontier] = level
     assert depth.min() >= 0 and depth.max() == AUTOMATON_DEPTH
+
+
+def test_the_record_language_is_measured_on_the_whole_body(monkeypatch):
+    from pipeline import language
+    from pipeline.clean import Cleaner
+    from pipeline.config import Config
+    from pipeline.readers import RawDocument
+
+    body = "\n\n".join([PARAGRAPHS["en"]] * 40)
+    assert len(body) > 2 * SAMPLE_CHARS
+    seen = []
+    real = language.probabilities
+    monkeypatch.setattr(language, "probabilities", lambda text: seen.append(text) or real(text))
+    cleaned = Cleaner(Config().replace("boilerplate", classifier=False)).clean(RawDocument("a.txt", "text", body, {}))
+    assert seen[-1] == cleaned.text
