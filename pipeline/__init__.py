@@ -1,5 +1,12 @@
 """clean-corpus: turn scraped web articles into clean, trustworthy JSONL."""
 
+import os
+
+# Parallelism comes from one worker process per core; numpy's BLAS threads on top of that only
+# compete for the same cores (set before numpy is first imported; an explicit setting wins).
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
 __version__ = "0.1.0"
 
 
