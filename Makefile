@@ -26,7 +26,6 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check pipeline tests scripts
-	$(BIN)/ruff format --check pipeline tests scripts
 
 eval: setup
 	$(BIN)/python scripts/evaluate.py $(ARGS)
