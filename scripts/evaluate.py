@@ -248,12 +248,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"({kind}: cleaned in {time.time() - started:.0f} s)", file=sys.stderr)
     references = [raw_text(args.devset, kind, pages) for kind in ("text-blocks", "text-tags")]
     references.append(trafilatura_reference(args.devset, pages, args.workers))
-    print_table(pages, ours + references)
     for result in ours:
         print_worst(pages, result, args.worst)
     if args.rules:
         for result in ours:
             print_rules(pages, result)
+    print()
+    print_table(pages, ours + references)  # last, so the summary is what a terminal shows
     print(f"\n({time.time() - started:.0f} s)")
     return 0
 
