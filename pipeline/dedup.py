@@ -154,16 +154,41 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return round(float(np.mean(a == b)), 4)
 
 
+def _band_hashes(signatures: np.ndarray, rows: int, band: int) -> np.ndarray:
+    """One 64-bit hash per document of its `band`-th run of `rows` signature values."""
+    block = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
+    multipliers = (np.arange(1, rows + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)) | np.uint64(1)
+    return (block * multipliers).sum(axis=1, dtype=np.uint64)
+
+
+def _candidate_pairs(signatures: np.ndarray, rows: int, bands: int) -> set[tuple[int, int]]:
+    """(i, j), i < j, for every two documents that share at least one band (LSH candidates)."""
+    pairs: set[tuple[int, int]] = set()
+    for band in range(bands):
+        hashes = _band_hashes(signatures, rows, band)
+        order = np.argsort(hashes, kind="stable")
+        ordered = hashes[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        ends = np.r_[starts[1:], len(order)]
+        for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
+            members = sorted(order[start:end].tolist())
+            pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
+    return pairs
+
+
 def find_duplicates(keys: list[DedupKey], config: DedupConfig) -> dict[str, tuple[str, float]]:
     """id -> (id of its cluster's first document, estimated Jaccard similarity to it).
 
-    Same normalised text joins a cluster at once; otherwise each LSH candidate (a document sharing
-    at least one band of `num_perm // bands` values) joins when its estimated similarity reaches
+    Same normalised text joins a cluster at once; otherwise two LSH candidates (documents sharing at
+    least one band of `num_perm // bands` values) join when their estimated similarity reaches
     `threshold`.  Only documents that belong to a cluster are in the result; representatives are not.
+    The state is one signature matrix (4 bytes per value per document) plus the candidate pairs.
     """
+    if not keys:
+        return {}
     keys = sorted(keys, key=lambda key: (source_order(key.source), key.id))
     rows = max(1, config.num_perm // config.bands)
-    width = rows * 4  # bytes per band
+    signatures = np.frombuffer(b"".join(key.signature for key in keys), dtype=np.uint32).reshape(len(keys), -1)
     parent = list(range(len(keys)))
 
     def root(i: int) -> int:
@@ -172,23 +197,17 @@ def find_duplicates(keys: list[DedupKey], config: DedupConfig) -> dict[str, tupl
             i = parent[i]
         return i
 
-    signatures = [np.frombuffer(key.signature, dtype=np.uint32) for key in keys]
+    def join(i: int, j: int) -> None:
+        a, b = root(i), root(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
     first_exact: dict[bytes, int] = {}
-    buckets: dict[tuple[int, bytes], list[int]] = {}
     for i, key in enumerate(keys):
-        if key.exact in first_exact:
-            parent[i] = root(first_exact[key.exact])
-            continue
-        first_exact[key.exact] = i
-        candidates: set[int] = set()
-        for band in range(min(config.bands, config.num_perm // rows)):
-            members = buckets.setdefault((band, key.signature[band * width : (band + 1) * width]), [])
-            candidates.update(members)
-            members.append(i)
-        for j in sorted(candidates):
-            if root(j) != root(i) and similarity(signatures[i], signatures[j]) >= config.threshold:
-                a, b = root(i), root(j)
-                parent[max(a, b)] = min(a, b)
+        join(first_exact.setdefault(key.exact, i), i)
+    for i, j in sorted(_candidate_pairs(signatures, rows, min(config.bands, config.num_perm // rows))):
+        if root(i) != root(j) and similarity(signatures[i], signatures[j]) >= config.threshold:
+            join(i, j)
     result = {}
     for i, key in enumerate(keys):
         representative = root(i)
