@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         message = "interrupted; workers stopped, temporary files removed (rerun with --resume to continue)"
         print(f"clean-corpus: {message}", file=sys.stderr)
         return 130
+    except OSError as error:  # the output cannot be written: nothing to do per document
+        print(f"clean-corpus: fatal: {error}", file=sys.stderr)
+        return 1
     finally:
         if bar:
             bar.close()

@@ -232,3 +232,11 @@ def test_help_describes_the_command():
     result = run_cli("--help")
     assert result.returncode == 0
     assert "INPUT" in result.stdout and "--config" in result.stdout
+
+
+def test_an_output_that_cannot_be_written_is_a_fatal_error(tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the output directory should be\n")
+    result = run_cli(str(SEEDS), "-o", str(blocker / "out"), "--workers", "1")
+    assert result.returncode == 1
+    assert "fatal" in result.stderr and "Traceback" not in result.stderr
