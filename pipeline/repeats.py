@@ -1,15 +1,14 @@
 """Corpus-level repeated lines: a short line found in many documents is site furniture.
 
 Map: each shard yields the set of line keys of each document (64-bit hashes of the
-normalised line).  Reduce: count in how many documents each key occurs and keep
-those above the threshold.  The second pass removes lines whose key is frequent.
+normalised line).  Reduce (run.LineCounts): count in how many documents each key occurs
+and keep those above the threshold.  The second pass removes lines whose key is frequent.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from functools import lru_cache
 
 import numpy as np
@@ -34,20 +33,12 @@ def document_keys(doc: Document, config: RepeatsConfig) -> np.ndarray:
     return np.fromiter(keys, dtype=np.int64, count=len(keys))
 
 
-def count_keys(key_arrays: list[np.ndarray]) -> Counter:
-    """Map-side partial count: key -> number of documents holding it."""
-    if not key_arrays:
-        return Counter()
-    keys, counts = np.unique(np.concatenate(key_arrays), return_counts=True)
-    return Counter(dict(zip(keys.tolist(), counts.tolist(), strict=True)))
-
-
-def frequent_keys(total: Counter, documents: int, config: RepeatsConfig) -> frozenset[int]:
-    """Keys found in enough documents to count as furniture; none for a small corpus."""
+def frequent_keys(keys: np.ndarray, counts: np.ndarray, documents: int, config: RepeatsConfig) -> frozenset[int]:
+    """Keys found in enough documents (`counts`) to count as furniture; none for a small corpus."""
     if not config.enabled or documents < config.min_corpus_docs:
         return frozenset()
     needed = max(config.min_docs, config.min_fraction * documents)
-    return frozenset(key for key, count in total.items() if count >= needed)
+    return frozenset(keys[counts >= needed].tolist())
 
 
 def inside_sentence(lines, index: int) -> bool:

@@ -264,9 +264,7 @@ class LineCounts:
     def frequent(self, config) -> frozenset[int]:
         """Keys found in enough documents to count as furniture (see repeats.frequent_keys)."""
         self._merge()
-        candidates = self.counts >= config.min_docs  # frequent_keys never needs fewer documents than this
-        counted = Counter(dict(zip(self.keys[candidates].tolist(), self.counts[candidates].tolist(), strict=True)))
-        return frequent_keys(counted, self.documents, config)
+        return frequent_keys(self.keys, self.counts, self.documents, config)
 
 
 def inputs_digest(files: list[InputFile]) -> str:
