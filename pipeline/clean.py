@@ -14,20 +14,27 @@ from .boilerplate import RuleSet, apply_rules, drop_caption_repeats, drop_error_
 from .classifier import classify_blocks
 from .config import Config
 from .document import Document, Reject, split_lines
-from .encoding import normalize_whitespace, repair_text
+from .encoding import drop_stray_controls, normalize_whitespace, repair_text
 from .language import BODY_CHARS, detect_language
 from .metadata import find_author_boxes, find_bylines, find_datelines, find_source_lines, find_title
 from .quality import failed_threshold, quality_signals
 from .readers import RawDocument
 from .repeats import drop_repeated_lines
 
+MAX_EXTRA_REPAIRS = 2  # repair rounds after normalisation: cleaning the cleaned text changes nothing
+
 METADATA_STAGES = (find_title, find_bylines, find_source_lines, find_datelines, find_author_boxes)
 
 
 def prepare(raw: RawDocument) -> Document:
-    """Repair encoding, normalise whitespace and split into lines: the Document every later stage sees."""
-    text, repairs = repair_text(raw.text)
+    """Drop stray controls, repair encoding, normalise whitespace, split into lines: what every later stage sees."""
+    text, repairs = repair_text(drop_stray_controls(raw.text))
     text = normalize_whitespace(text)
+    for _ in range(MAX_EXTRA_REPAIRS):  # normalising can make a new mojibake pair ("Â\t" -> "Â ")
+        again, more = repair_text(text)
+        if again == text:
+            break
+        text, repairs = normalize_whitespace(again), sorted({*repairs, *more})
     encoding = {**raw.encoding, "repairs": repairs}
     return Document(raw.id, raw.source, raw.kind, split_lines(text), dict(raw.metadata), encoding)
 

@@ -75,6 +75,8 @@ SUSPECT_IF_NOT_NFC = re.compile(r"[^\t\n\x20-\x25\x27-\x7e]")  # any non-ASCII, 
 
 ODD_SPACE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")  # each becomes a plain space
 DROPPED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2060\ufeff]")  # control and invisible characters
+# The same minus ESC, which ftfy needs to remove a whole terminal escape ("\x1b[31m").
+STRAY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f\u200b\u2060\ufeff]")
 MULTI_SPACE = re.compile(" {2,}")
 BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -218,6 +220,16 @@ def _describe(step) -> str:
     if step.action in ("encode", "decode", "transcode"):
         return f"{step.action}:{step.parameter}"
     return step.parameter if step.action == "apply" else step.action
+
+
+def drop_stray_controls(text: str) -> str:
+    r"""Remove control and invisible characters before repair, so that ftfy sees the characters
+    that really stand next to each other (removing them afterwards could join a new mojibake pair).
+
+    >>> drop_stray_controls("a\x0cb\u200bc\x1b")
+    'abc\x1b'
+    """
+    return STRAY_CONTROL.sub("", text)
 
 
 def repair_text(text: str) -> tuple[str, list[str]]:

@@ -387,20 +387,26 @@ BIO_START = re.compile(
 
 
 def find_author_boxes(doc: Document) -> Document:
-    """A name line followed by a bio that starts with that name and a verb ('Jane Doe is …'): an author box."""
-    drop = []
-    lines = doc.lines
-    for index in range(len(lines) - 1):
-        name = lines[index].text
-        if len(name) > MAX_NAME_CHARS:
-            continue
-        bio = lines[index + 1].text
-        is_bio = bio.startswith(name) and BIO_START.match(bio[len(name) :]) and len(bio.split()) <= MAX_BIO_WORDS
-        if is_bio and is_name(name):
-            _add_authors(doc, [name])
-            drop.extend([index, index + 1])
-    doc.drop(drop, "author_box.name_and_bio")
-    return doc
+    """A name line followed by a bio that starts with that name and a verb ('Jane Doe is …'): an author box.
+
+    Repeated until none is left, since removing one box can bring a name next to another bio
+    (a box shown twice); one pass over the cleaned text then finds nothing more.
+    """
+    while True:
+        drop = []
+        lines = doc.lines
+        for index in range(len(lines) - 1):
+            name = lines[index].text
+            if len(name) > MAX_NAME_CHARS:
+                continue
+            bio = lines[index + 1].text
+            is_bio = bio.startswith(name) and BIO_START.match(bio[len(name) :]) and len(bio.split()) <= MAX_BIO_WORDS
+            if is_bio and is_name(name):
+                _add_authors(doc, [name])
+                drop.extend([index, index + 1])
+        if not drop:
+            return doc
+        doc.drop(drop, "author_box.name_and_bio")
 
 
 def clean_authors(names: list[str]) -> list[str]:

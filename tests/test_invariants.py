@@ -9,17 +9,20 @@ import tempfile
 from pathlib import Path
 
 from conftest import clean_dir
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.clean import Cleaner, to_record
+from pipeline.clean import Cleaner, prepare, to_record
 from pipeline.config import Config
 from pipeline.document import Reject
-from pipeline.encoding import normalize_whitespace, repair_text
 from pipeline.readers import InputFile, RawDocument, read_documents
 
 CLEANER = Cleaner(Config())
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+# derandomize: the same examples on every run, so CI is not red by chance; widen the search by hand
+# (max_examples in the thousands, derandomize off) when changing a stage.
+SETTINGS = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None, derandomize=True
+)
 
 # Lines of the kinds a scraped article is made of, in several languages, plus damaged text and noise.
 LINES = [
@@ -55,9 +58,13 @@ article_text = st.lists(line, max_size=30).map("\n".join)
 KINDS = ["a.txt", "a.html", "a.jsonl", "a.txt.gz", "a.jsonl.gz"]
 
 
+def raw_text(text: str) -> RawDocument:
+    return RawDocument("doc.txt", "text", text, {"detected": "utf-8", "notes": []})
+
+
 def clean_text(text: str) -> dict | Reject:
     """A text document through every cleaning stage: the output record, or the Reject."""
-    result = CLEANER.clean(RawDocument("doc.txt", "text", text, {"detected": "utf-8", "notes": []}))
+    result = CLEANER.clean(raw_text(text))
     return result if isinstance(result, Reject) else to_record(result)
 
 
@@ -76,6 +83,9 @@ def test_never_raises_on_arbitrary_bytes(name, data):
 
 
 @SETTINGS
+@example("Â\t0")  # whitespace normalisation turns a tab into a space, and "Â " is mojibake of a no-break space
+@example("À\x0c\x86")  # a control between two characters that ftfy reads as one mojibake pair once joined
+@example("Tom Lee\nTom Lee\nTom Lee is a reporter who covers the harbour.\nTom Lee is a reporter who covers the harbour.")
 @given(article_text)
 def test_cleaning_is_idempotent(text):
     first = clean_text(text)
@@ -93,7 +103,7 @@ def test_never_invents_text(text):
     record = clean_text(text)
     if isinstance(record, Reject):
         return
-    source_lines = normalize_whitespace(repair_text(text)[0]).split("\n")
+    source_lines = [line.text for line in prepare(raw_text(text)).lines]
     position = 0
     for output_line in filter(None, record["text"].split("\n")):
         while position < len(source_lines) and output_line not in source_lines[position]:
