@@ -7,9 +7,11 @@ devset/README.md).  References in the same table: the raw text (no cleaning) and
 trafilatura's default extraction of the HTML.  Also printed: the score on two fixed
 halves of the pages ("tune" and "held-out", split by a hash of the page name), the
 worst pages with what was lost or left, and with --rules each removal rule's line
-count and how many of those lines were annotated as content.
+count and how many of those lines were annotated as content.  Tune on one half only:
+--half tune restricts those listings, the table and --dump (the cleaned pages
+written to a directory for reading) to that half.
 
-    .venv/bin/python scripts/evaluate.py [--devset DIR] [--workers N] [--rules] [--worst N]
+    .venv/bin/python scripts/evaluate.py [--devset DIR] [--workers N] [--rules] [--worst N] [--half H] [--dump DIR]
 """
 
 from __future__ import annotations
@@ -182,21 +184,28 @@ def trafilatura_reference(devset: Path, pages: list[Page], workers: int) -> Resu
     return Result("trafilatura html", texts)
 
 
-def print_table(pages: list[Page], results: list[Result]) -> None:
-    header = f"{'system':<20} {'precision':>9} {'recall':>7} {'F1':>6} {'accuracy':>8} | {'F1 tune':>7} {'held-out':>8}"
+def print_table(pages: list[Page], results: list[Result], half: str | None = None) -> None:
+    """Scores on all pages with F1 on each half; with `half`, on that half only (nothing of the other shown)."""
+    header = f"{'system':<20} {'precision':>9} {'recall':>7} {'F1':>6} {'accuracy':>8}"
+    if half is None:
+        header += f" | {'F1 tune':>7} {'held-out':>8}"
+    else:
+        print(f"(scores on the {half} half only)")
     print(header)
     print("-" * len(header))
     for result in results:
-        s = score_result(pages, result)
-        tune = score_result(pages, result, "tune").f1
-        held = score_result(pages, result, "held-out").f1
-        scores = f"{s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.accuracy:>8.3f}"
-        print(f"{result.label:<20} {scores} | {tune:>7.3f} {held:>8.3f}")
+        s = score_result(pages, result, half)
+        row = f"{result.label:<20} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.accuracy:>8.3f}"
+        if half is None:
+            tune, held = (score_result(pages, result, name).f1 for name in ("tune", "held-out"))
+            row += f" | {tune:>7.3f} {held:>8.3f}"
+        print(row)
     halves = Counter(half_of(p.name) for p in pages)
     print(f"({len(pages)} pages: {halves['tune']} tune, {halves['held-out']} held-out)")
 
 
 def print_worst(pages: list[Page], result: Result, count: int) -> None:
+    """The pages with most errors, with their lost and left snippets."""
     rows = []
     for page in pages:
         text = result.texts.get(page.name)
@@ -218,9 +227,8 @@ def print_rules(pages: list[Page], result: Result) -> None:
     lines: Counter = Counter()
     content: Counter = Counter()
     by_name = {p.name: [normalise(s) for s in p.with_] for p in pages}
-    for name, removals in result.removed.items():
-        snippets = by_name.get(name, [])
-        for entry in removals:
+    for name, snippets in by_name.items():
+        for entry in result.removed.get(name, []):
             text = normalise(entry["text"])
             lines[entry["rule"]] += 1
             long_enough = len(text.split()) >= MIN_RULE_CHECK_WORDS
@@ -231,12 +239,27 @@ def print_rules(pages: list[Page], result: Result) -> None:
         print(f"  {rule:<36} {count:>6} {content[rule]:>5} {content[rule] / count:>7.1%}")
 
 
+def dump_pages(pages: list[Page], result: Result, folder: Path) -> None:
+    """Write each page's cleaned text and removals to folder/KIND/NAME.txt, to read what was kept and why."""
+    target = folder / result.label
+    target.mkdir(parents=True, exist_ok=True)
+    for page in pages:
+        removed = "\n".join(f"{e['line']:>5} {e['rule']:<32} {e['text']}" for e in result.removed.get(page.name, []))
+        text = result.texts.get(page.name)
+        body = "(rejected: no text)" if text is None else text
+        (target / f"{page.name}.txt").write_text(f"{body}\n\n===== removed =====\n{removed}\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET, help="the annotated dev set directory")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--rules", action="store_true", help="per removal rule: lines removed and false positives")
     parser.add_argument("--worst", type=int, default=10, help="how many worst pages to list per input kind")
+    parser.add_argument(
+        "--half", choices=["tune", "held-out"], help="list worst pages, rules, dumps and scores of this half only"
+    )
+    parser.add_argument("--dump", type=Path, help="write cleaned text and removals per page to this directory")
     parser.add_argument("--kinds", nargs="+", choices=list(INPUTS), default=list(INPUTS), help="input kinds to run")
     args = parser.parse_args(argv)
 
@@ -248,13 +271,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"({kind}: cleaned in {time.time() - started:.0f} s)", file=sys.stderr)
     references = [raw_text(args.devset, kind, pages) for kind in ("text-blocks", "text-tags")]
     references.append(trafilatura_reference(args.devset, pages, args.workers))
+    listed = [page for page in pages if args.half is None or half_of(page.name) == args.half]
     for result in ours:
-        print_worst(pages, result, args.worst)
+        print_worst(listed, result, args.worst)
+        if args.dump:
+            dump_pages(listed, result, args.dump)
     if args.rules:
         for result in ours:
-            print_rules(pages, result)
+            print_rules(listed, result)
     print()
-    print_table(pages, ours + references)  # last, so the summary is what a terminal shows
+    print_table(pages, ours + references, args.half)  # last, so the summary is what a terminal shows
     print(f"\n({time.time() - started:.0f} s)")
     return 0
 
