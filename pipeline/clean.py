@@ -7,13 +7,13 @@ share (config, compiled rules, the corpus's frequent lines) and runs them in ord
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import __version__
 from .boilerplate import RuleSet, apply_rules, drop_caption_repeats, drop_error_template, load_rules
 from .classifier import classify_blocks
 from .config import Config
-from .document import Document, Reject, split_lines
+from .document import Document, Line, Reject, split_lines
 from .encoding import drop_stray_controls, normalize_whitespace, repair_text
 from .language import BODY_CHARS, detect_language
 from .metadata import find_author_boxes, find_bylines, find_datelines, find_source_lines, find_title
@@ -51,10 +51,27 @@ class Cleaner:
         return load_rules(self.config.boilerplate.rules_files, self.config.boilerplate.disable)
 
     def clean(self, raw: RawDocument | Document) -> Document | Reject:
-        """All stages in order (a raw document is prepared first); a Reject when nothing worth keeping is left."""
+        """All stages in order (a raw document is prepared first); a Reject when nothing worth keeping is left.
+
+        Removing furniture can change what the context-dependent stages see (a line near the
+        end, a short line between two paragraphs), so the stages run again on the cleaned text
+        until they remove nothing more: cleaning the cleaned text again changes nothing.
+        """
         doc = prepare(raw) if isinstance(raw, RawDocument) else raw
         if not doc.lines:
             return Reject(doc.source, "empty", "no text after decoding and whitespace normalisation")
+        arrived = dict(doc.metadata)
+        doc = self.remove_furniture(doc)
+        while doc.lines and doc.removed:
+            fresh = split_lines(doc.text)  # the cleaned text as the stages would read it from a file
+            again = self.remove_furniture(replace(doc, lines=fresh, metadata=dict(arrived), removed=[]))
+            if not again.removed:
+                break
+            doc = merge_round(doc, fresh, again)
+        return self.filter(doc)
+
+    def remove_furniture(self, doc: Document) -> Document:
+        """One round of the line-removing stages: rules, metadata, repeated lines, the classifier."""
         doc = apply_rules(doc, self.rules)
         doc = drop_error_template(doc)
         doc = drop_caption_repeats(doc)
@@ -63,7 +80,7 @@ class Cleaner:
         doc = drop_repeated_lines(doc, self.frequent_lines, self.config.repeats)
         if self.config.boilerplate.classifier and doc.metadata.get("extractor") != "trafilatura":
             doc = classify_blocks(doc)  # an extractor's output is the main text already
-        return self.filter(doc)
+        return doc
 
     def filter(self, doc: Document) -> Document | Reject:
         """Document-level decisions: error pages, empty or too short, opt-in quality thresholds."""
@@ -83,6 +100,18 @@ class Cleaner:
         if failed:
             return Reject(doc.source, f"quality.{failed}", f"{failed} = {doc.signals[failed]}")
         return doc
+
+
+def merge_round(doc: Document, fresh: list[Line], again: Document) -> Document:
+    """Fold a later round (run on `fresh`, the kept lines renumbered) into the document.
+
+    Kept and removed lines get their numbers in the input back; metadata found only
+    in the later round is added.
+    """
+    original = {line.number: kept for line, kept in zip(fresh, doc.lines, strict=True)}
+    removed = [{**entry, "line": original[entry["line"]].number} for entry in again.removed]
+    kept = [original[line.number] for line in again.lines]
+    return replace(doc, lines=kept, metadata={**again.metadata, **doc.metadata}, removed=doc.removed + removed)
 
 
 def to_record(doc: Document) -> dict:

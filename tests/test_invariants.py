@@ -53,6 +53,8 @@ LINES = [
     "",
     "",
 ]
+LONG_PARAGRAPH = " ".join([LINES[0], LINES[1], LINES[0]])
+MENU = ["Weather", "Sports", "Business", "Culture", "Travel", "Opinion", "Video"]
 line = st.one_of(st.sampled_from(LINES), st.text(max_size=80))
 article_text = st.lists(line, max_size=30).map("\n".join)
 KINDS = ["a.txt", "a.html", "a.jsonl", "a.txt.gz", "a.jsonl.gz"]
@@ -86,6 +88,9 @@ def test_never_raises_on_arbitrary_bytes(name, data):
 @example("Â\t0")  # whitespace normalisation turns a tab into a space, and "Â " is mojibake of a no-break space
 @example("À\x0c\x86")  # a control between two characters that ftfy reads as one mojibake pair once joined
 @example("Tom Lee\nTom Lee\nTom Lee is a reporter who covers the harbour.\nTom Lee is a reporter who covers the harbour.")
+@example(
+    "\n\n".join([LONG_PARAGRAPH, LINES[1]] * 4 + ["Source: Harbour Times", LONG_PARAGRAPH] + MENU)
+)  # the menu goes only in the classifier, after which the mid-text "Source:" line is near the end
 @given(article_text)
 def test_cleaning_is_idempotent(text):
     first = clean_text(text)
@@ -94,6 +99,19 @@ def test_cleaning_is_idempotent(text):
     again = clean_text(first["text"])
     assert not isinstance(again, Reject), again
     assert again["text"] == first["text"], again["removed"]
+
+
+def test_a_later_round_keeps_input_line_numbers():
+    """Lines removed in a second round (the source line left near the end) are recorded with their input numbers."""
+    paragraphs = [LONG_PARAGRAPH, LINES[1]] * 4 + ["Source: Harbour Times", LONG_PARAGRAPH] + MENU
+    text = "\n\n".join(paragraphs)
+    record = clean_text(text)
+    removed = {entry["line"]: entry["rule"] for entry in record["removed"]}
+    input_lines = text.split("\n")
+    assert removed[17] == "metadata.source_line" and input_lines[16] == "Source: Harbour Times"
+    assert record["publisher"] == "Harbour Times"
+    assert all(input_lines[number - 1] == entry["text"] for entry in record["removed"] for number in [entry["line"]])
+    assert "Source:" not in record["text"] and LINES[1] in record["text"]
 
 
 @SETTINGS
