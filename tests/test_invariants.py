@@ -8,7 +8,8 @@ import json
 import tempfile
 from pathlib import Path
 
-from conftest import clean_dir
+import pytest
+from conftest import ROOT, SEEDS, clean_dir
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -164,3 +165,16 @@ def test_every_input_accounted_for_exactly_once(files):
         sources = [record["source"] for record in result["corpus"]] + [reject["source"] for reject in result["rejected"]]
         assert sorted(sources) == sorted(expected)
         assert all(reject["reason"] for reject in result["rejected"])
+
+
+@pytest.mark.parametrize(
+    "path", sorted([*SEEDS.glob("*.txt"), *(ROOT / "tests/fixtures").rglob("*.txt")]), ids=lambda path: path.name
+)
+def test_whole_pages_are_idempotent(path):
+    """The seeds and the fixture pages (menus, bylines, comments, error tails): a second cleaning changes nothing."""
+    first = clean_text(path.read_text(encoding="utf-8"))
+    if isinstance(first, Reject):
+        return
+    again = clean_text(first["text"])
+    assert not isinstance(again, Reject), again
+    assert again["text"] == first["text"], again["removed"]
