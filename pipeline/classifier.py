@@ -1,8 +1,8 @@
 """Structural block classifier: keeps the dense main text, drops the furniture around it.
 
 Works on what the rule tables cannot know: a block's length, its stop-word density in
-the page's language, sentence punctuation, menu-like separators, capitalisation and
-digits; then its context (after jusText's algorithm, Pomikálek 2011):
+the page's language, sentence punctuation, menu-like separators, code characters,
+capitalisation and digits; then its context (after jusText's algorithm, Pomikálek 2011):
 
 * a long block dense in stop words is `good` (article prose); a block with few stop
   words is `bad`; a medium one is `near`; a block under `SHORT_CHARS` is `short`;
@@ -10,7 +10,9 @@ digits; then its context (after jusText's algorithm, Pomikálek 2011):
   blocks it is content (a subheading, a one-line quote, a list item), a run of short
   blocks among bad ones is a menu; a near block is kept unless both sides are bad;
 * the page's edges count as bad, so the header and footer zones around the dense
-  main region go, and a short heading right before a good block is kept.
+  main region go, and a short heading right before a good block is kept;
+* program code (few stop words, many brackets and '=') is judged like a short block, by
+  its context: kept inside a tutorial, and it does not break a run of its sentences.
 
 Units: lines of one block are joined (text-blocks style input); inside a block, a line
 that continues a sentence (the previous one does not end one, this one starts in lower
@@ -60,6 +62,8 @@ AUTHOR_BIO = re.compile(
     r"rédacteur|rédactrice|periodista|redactora?)\b"
 )
 BIO_ZONE = 0.5  # an author's bio is looked for in the second half of the page only
+CODE_CHARS = "{}[]=;<>_\\"  # characters of program code, rare in prose and menus (parentheses count half)
+CODE_SHARE = 0.06  # code characters per non-space character from which a unit reads as code
 COPYRIGHT = re.compile(r"©|\(c\) ?\d{4}|copyright \d{4}", re.IGNORECASE)
 
 GOOD, NEAR, SHORT, BAD = "good", "near", "short", "bad"
@@ -137,6 +141,12 @@ def separator_count(text: str) -> int:
     return len(SEPARATORS.findall(text)) if any(char in text for char in SEPARATOR_CHARS) else 0
 
 
+def reads_as_code(text: str) -> bool:
+    """Program code: brackets, '=', ';', '_' and the like make up a share of its characters (and it has letters)."""
+    count = sum(map(text.count, CODE_CHARS)) + (text.count("(") + text.count(")")) / 2
+    return count >= 2 and count >= CODE_SHARE * (len(text) - text.count(" ")) and any(map(str.isalpha, text))
+
+
 def classify_unit(unit: Unit, stopwords: frozenset[str]) -> None:
     """The unit's class from its own text (jusText's rules, link density replaced by menu signals).
 
@@ -160,6 +170,8 @@ def classify_unit(unit: Unit, stopwords: frozenset[str]) -> None:
             unit.kind, unit.reason = NEAR, "near_context"
         else:
             unit.kind, unit.reason = BAD, "low_stopwords"
+    if unit.reason in ("menu", "short_context", "low_stopwords") and reads_as_code(text):
+        unit.kind, unit.reason = SHORT, "code"  # few stop words, but no furniture: judged by its context
 
 
 def mark_author_bios(units: list[Unit]) -> None:
@@ -174,7 +186,7 @@ def mark_prose_runs(units: list[Unit]) -> None:
 
     A removed line inside the run (an ad label, a caption) does not break it.
     """
-    real = [unit for unit in units if unit.reason != "removed"]
+    real = [unit for unit in units if unit.reason not in ("removed", "code")]
     flags = [unit.kind == NEAR and SENTENCE_END.search(unit.text) is not None for unit in real]
     for first, end in runs(flags):
         if end - first >= PROSE_RUN:
@@ -205,7 +217,10 @@ def is_menu_item(text: str) -> bool:
 
 def mark_menu_runs(units: list[Unit]) -> None:
     """Runs of at least MENU_RUN menu-like units are bad, wherever they are (except a heading ending one)."""
-    flags = [unit.reason == "removed" or (unit.kind != GOOD and is_menu_item(unit.text)) for unit in units]
+    flags = [
+        unit.reason == "removed" or (unit.kind != GOOD and unit.reason != "code" and is_menu_item(unit.text))
+        for unit in units
+    ]
     for first, end in runs(flags):
         if end < len(units) and units[end].kind == GOOD:
             end -= 1  # the last item right before prose is the article's heading
@@ -275,19 +290,20 @@ def main_regions(units: list[Unit], final: list[str]) -> list[tuple[int, int]]:
     """The dense main region and any other region nearly as heavy, as (first, end) unit ranges.
 
     Regions are cut at runs of at least GAP_UNITS bad units (a menu, a list of teasers,
-    a form); a region weighs the characters of its good units.  Good prose in a light
+    a form); short ones (a date, a name between standfirst and article) do not count.
+    A region weighs the characters of its good units.  Good prose in a light
     region apart from the article (an author's bio, a newsletter pitch, a teaser) goes.
     """
     regions: list[tuple[int, int, int]] = []
-    first, weight, bad_run = None, 0, 0
+    first, last, weight, bad_run = None, 0, 0, 0
     for index, (unit, kind) in enumerate(zip(units, final, strict=True)):
         if kind == BAD:
-            bad_run += 1
+            bad_run += unit.kind != SHORT
             if bad_run == GAP_UNITS and first is not None:
-                regions.append((weight, first, index - GAP_UNITS + 1))
+                regions.append((weight, first, last + 1))
                 first, weight = None, 0
             continue
-        bad_run = 0
+        bad_run, last = 0, index
         if first is None:
             first = index
         if unit.kind != SHORT:

@@ -14,6 +14,7 @@ from pipeline.classifier import (
     classify_blocks,
     classify_unit,
     make_units,
+    reads_as_code,
     stopword_density,
 )
 from pipeline.document import Document, split_lines
@@ -161,3 +162,65 @@ def test_a_sentence_cut_before_a_capitalised_link_is_one_unit():
     doc = doc_from("The new ferry was ordered by\nHarbour Lines\nlast spring.\nNews\nSport")
     texts = [unit.text for unit in make_units(doc)]
     assert texts == ["The new ferry was ordered by Harbour Lines last spring.", "News", "Sport"]
+
+
+def test_reads_as_code_from_its_characters():
+    assert reads_as_code('session = Client(base_url="https://example.org", timeout=30)')
+    assert reads_as_code("for (i = 0; i < n; i++) { total += x[i]; }")
+    assert not reads_as_code(PARAGRAPHS[0])
+    assert not reads_as_code("Le conseil (réuni mardi) a voté le budget de la ville pour l’année prochaine.")
+    assert not reads_as_code("Startseite | Verein | Mannschaften | Kontakt")
+    assert not reads_as_code("________________________________________")
+
+
+def test_code_between_sentences_of_a_tutorial_is_kept_with_them():
+    # a French tutorial: code blocks have few stop words, the sentences around them are short
+    intro = (
+        "Pour installer la bibliothèque sur votre machine, il suffit d’avoir une version récente de Python et "
+        "un terminal ouvert dans le dossier du projet que vous voulez tester avant de le mettre en ligne sur le "
+        "serveur de votre équipe."
+    )
+    outro = (
+        "Le serveur répond maintenant sur le port choisi, et vous pouvez ouvrir la page dans votre navigateur pour "
+        "vérifier que tout fonctionne comme prévu avant de passer à la deuxième partie de ce tutoriel, qui parle "
+        "de la mise en cache."
+    )
+    code = [
+        "pip install --user requests_cache==1.2 && python -m venv .venv",
+        'session = CachedSession(backend="sqlite", expire_after=3600)',
+        "server.run(host='0.0.0.0', port=8080, debug=False)",
+    ]
+    steps = ["Ensuite, on crée la session avec un cache sur le disque :", "Puis on lance le serveur avec la commande suivante :"]
+    menu = ["Accueil", "Tutoriels", "Forum", "Contact"]
+    page = [*menu, intro, code[0], steps[0], code[1], steps[1], code[2], outro, "Mentions légales", "Plan du site"]
+    doc = classify_blocks(doc_from("\n\n".join(page)))
+    for kept in [intro, *code, *steps, outro]:
+        assert kept in doc.text
+    for furniture in ["Tutoriels", "Forum", "Plan du site"]:
+        assert furniture not in doc.text.split("\n")
+
+
+def test_date_and_share_lines_between_standfirst_and_article_do_not_cut_it_off():
+    # German news page: a standfirst, then share buttons, date and author, then the article
+    standfirst = (
+        "Nach dem Sturm in der Nacht zum Sonntag fehlt der Stadt das Geld für neue Stege, und die Vereine, die das "
+        "Hafenfest seit Jahren mit vorbereiten, müssen sich für dieses Jahr etwas anderes einfallen lassen."
+    )
+    body = [
+        "Der Sturm hat an der Küste mehrere Stege und einen Teil der Uferpromenade so stark beschädigt, dass die "
+        "Stadt das Fest in diesem Jahr nicht wie geplant im Mai veranstalten kann, wie die Verwaltung mitteilte.",
+        "Wie der Bürgermeister am Montag erklärte, sollen die Reparaturen noch vor dem Sommer beginnen. Die Kosten "
+        "schätzt die Verwaltung auf mehr als eine Million Euro, die zum Teil aus einem Fonds des Landes kommen sollen.",
+        "Die Vereine wollen nun im Herbst einen kleineren Markt am alten Lagerhaus organisieren, damit die Händler "
+        "und die Musiker aus der Region nicht ganz leer ausgehen und die Gäste trotzdem an den Hafen kommen.",
+        "Ob das Fest im nächsten Jahr wieder in der gewohnten Größe stattfinden kann, hängt nach Angaben der Stadt "
+        "davon ab, wie schnell die Firmen die Arbeiten an den Stegen und an der Promenade abschließen können.",
+    ]
+    menu = ["Startseite", "Lokales", "Sport", "Kultur", "Wetter"]
+    header = ["Teilen", "12. März 2024", "Facebook", "Anna Beispiel"]  # the rules take the share buttons
+    page = [*menu, standfirst, *header, *body]
+    doc = Document("id", "page.txt", "text", split_lines("\n\n".join(page)))
+    doc = classify_blocks(apply_rules(doc, load_rules()))
+    assert standfirst in doc.text
+    assert all(paragraph in doc.text for paragraph in body)
+    assert "Lokales" not in doc.text
