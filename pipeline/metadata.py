@@ -285,8 +285,8 @@ def find_bylines(doc: Document) -> Document:
     """The first 'By A and B' / 'von A, B' / 'Author: A' line: names to `authors`, a date to `date`, line removed.
 
     A line holding only the prefix ('By', 'Autor:') followed by a line of names counts too.  Later
-    bylines naming the same people are removed as repeats; bylines naming others (teasers of other
-    articles) are left alone.
+    bylines are removed as well (repeats, or teasers of other articles) but give no authors: left in
+    place, the first of them would be taken for the article's byline when the text is cleaned again.
     """
     drop: list[int] = []
     lines = doc.lines
@@ -302,7 +302,7 @@ def find_bylines(doc: Document) -> Document:
             consumed.append(index + 1)
         names = byline_names(rest)
         other_words = len(rest.split()) - sum(len(name.split()) for name in names)
-        if not names or other_words > MAX_BYLINE_EXTRA_WORDS or (authors and not set(names) <= set(authors)):
+        if not names or other_words > MAX_BYLINE_EXTRA_WORDS:
             continue
         if not authors:
             authors = names
