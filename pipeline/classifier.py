@@ -57,11 +57,11 @@ SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s[|•·]$|^[|•·]\s")
 SEPARATOR_CHARS = "|•·»›/"  # every match of SEPARATORS holds one of these
 AUTHOR_BIO = re.compile(
     r"(?:[A-Z][\w'’.-]+ ){0,3}[A-Z][\w'’.-]+,? (?:is|was|has been|has worked|writes|covers|joined|ist|war|est|es|fue) "
-    r".{0,200}?\b(?:writer|editor|reporter|journalist|author|columnist|correspondent|contributor|blogger|developer|"
+    r".{0,200}?\b(?i:writer|editor|reporter|journalist|author|columnist|correspondent|contributor|blogger|developer|"
     r"founder|co-founder|consultant|freelancer?|professor|Autorin|Autor|Redakteurin|Redakteur|Journalistin|journaliste|"
     r"rédacteur|rédactrice|periodista|redactora?)\b"
 )
-BIO_ZONE = 0.5  # an author's bio is looked for in the second half of the page only
+BIO_ZONE = 0.5  # an author's bio is looked for past this share of the page's prose only
 CODE_CHARS = "{}[]=;<>_\\"  # characters of program code, rare in prose and menus (parentheses count half)
 CODE_SHARE = 0.06  # code characters per non-space character from which a unit reads as code
 COPYRIGHT = re.compile(r"©|\(c\) ?\d{4}|copyright \d{4}", re.IGNORECASE)
@@ -175,8 +175,18 @@ def classify_unit(unit: Unit, stopwords: frozenset[str]) -> None:
 
 
 def mark_author_bios(units: list[Unit]) -> None:
-    """In the second half of the page, a paragraph that opens 'Name is a writer/editor/...' is an author box."""
-    for unit in units[int(len(units) * BIO_ZONE) :]:
+    """Past the middle of the page's prose, a paragraph that opens 'Name is a writer/editor/...' is an author box.
+
+    The middle is measured in characters of good units, so long comments below do not move it.
+    """
+    weights = [len(unit.text) if unit.kind == GOOD else 0 for unit in units]
+    half, seen, start = sum(weights) * BIO_ZONE, 0, len(units)
+    for index, weight in enumerate(weights):
+        seen += weight
+        if seen >= half:
+            start = index + 1
+            break
+    for unit in units[start:]:
         if unit.kind in (GOOD, NEAR) and AUTHOR_BIO.match(unit.text):
             unit.kind, unit.reason = BAD, "author_bio"
 

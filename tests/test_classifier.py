@@ -224,3 +224,46 @@ def test_date_and_share_lines_between_standfirst_and_article_do_not_cut_it_off()
     assert standfirst in doc.text
     assert all(paragraph in doc.text for paragraph in body)
     assert "Lokales" not in doc.text
+
+
+ES_PARAGRAPHS = [
+    "El ayuntamiento del pueblo decidió el martes que el antiguo mercado de pescado no se venderá a una cadena de "
+    "hoteles, sino que se convertirá en un espacio para los vecinos, con talleres, una biblioteca pequeña y un café.",
+    "La obra costará algo más de dos millones de euros y durará casi un año. Una parte del dinero vendrá de un fondo "
+    "de la región, y el resto lo pagará el propio ayuntamiento con lo que ahorró durante los últimos ejercicios.",
+    "Los pescadores que todavía usan el muelle piden que se mantenga una parte del edificio para guardar las redes, "
+    "y el alcalde ha prometido que se reunirá con ellos antes del verano para estudiar cómo se puede hacer.",
+]
+
+
+def test_author_box_after_the_article_goes_even_above_many_comments():
+    en_comments = [
+        "Great piece, I walked past that lighthouse every day as a child and never knew its history.",
+        "The council should have asked the people who actually live on the cliff road first, in my view.",
+        "Does anyone know whether the tours will be open to wheelchair users when it opens in spring?",
+        "My grandfather kept the lamp for twenty years, and he would have been very happy with this news.",
+        "A hotel would have brought jobs. I hope they think again about it when the repairs are finished.",
+        "Thank you for reporting on this, the national papers never cover anything from our coast at all.",
+    ]
+    es_comments = [
+        "Por fin una buena noticia para el barrio, ya era hora de que alguien pensara en los vecinos.",
+        "Mi abuela vendía sardinas en ese mercado, me alegra mucho que no lo conviertan en un hotel.",
+        "¿Alguien sabe si el café será de una cooperativa o lo llevará una empresa de fuera del pueblo?",
+        "Dos millones me parece mucho dinero para un edificio tan pequeño, espero que lo expliquen bien.",
+        "Los pescadores tienen toda la razón, sin el muelle el pueblo no sería lo mismo para nadie.",
+        "Gracias por contarlo con tanto detalle, en la radio local apenas dijeron nada sobre el tema.",
+    ]
+    pages = {  # capitalised job titles; the box sits above comments that outnumber the article's paragraphs
+        "Lena Okafor is the Founder and Senior Editor of Harbour Notes, a weekly letter about small ports.": (
+            PARAGRAPHS,
+            en_comments,
+        ),
+        "Lucía Fernández es Periodista y fotógrafa, y escribe sobre los puertos y la pesca en la costa atlántica.": (
+            ES_PARAGRAPHS,
+            es_comments,
+        ),
+    }
+    for bio, (paragraphs, comments) in pages.items():
+        doc = classify_blocks(doc_from("\n\n".join([*paragraphs, bio, *comments])))
+        assert all(paragraph in doc.text for paragraph in paragraphs)
+        assert removed_rules(doc)[bio] == "classifier.author_bio"
