@@ -193,7 +193,7 @@ KEYWORD_LANGUAGE = {
     "publié": "fr", "mis à jour": "fr", "modifié": "fr", "publicado": "es", "actualizado": "es", "fecha": "es",
 }
 BYLINE_LANGUAGE = {"von": "de", "par": "fr", "por": "es"}
-HEADER_LINES = 6  # a line holding only a date counts as the dateline within the first lines
+HEADER_LINES = 6  # a date alone on its line, a source line: metadata within this many kept lines of an edge
 
 
 def is_dateline_rest(rest: str, found: tuple[str, int, int]) -> bool:
@@ -331,18 +331,27 @@ def publisher_in(text: str) -> str | None:
 
 
 def find_source_lines(doc: Document) -> Document:
-    """'Source: X' / 'Quelle: X' / 'Fuente: X' near the top, the end or a byline: X becomes the publisher."""
-    drop = []
-    byline_numbers = [entry["line"] for entry in doc.removed if entry["rule"] == "metadata.byline"]
+    """'Source: X' / 'Quelle: X' / 'Fuente: X' near the top, the end or a byline: X becomes the publisher.
+
+    Near means among the first or last HEADER_LINES lines, not counting the source lines
+    themselves: a run of them is removed whole, not a few more at every cleaning.
+    """
+    found = {}
     for index, line in enumerate(doc.lines):
-        found = SOURCE_LINE.fullmatch(line.text) if len(line.text) <= MAX_META_LINE else None
-        in_frame = index < HEADER_LINES or index >= len(doc.lines) - HEADER_LINES
-        if found is None or not (in_frame or any(abs(number - line.number) <= 2 for number in byline_numbers)):
-            continue  # a "Source:" line inside the article credits a chart or a quote, not the page
-        publisher = publisher_in(found["publisher"].strip())
-        if publisher:
+        match = SOURCE_LINE.fullmatch(line.text) if len(line.text) <= MAX_META_LINE else None
+        if match and (publisher := publisher_in(match["publisher"].strip())):
+            found[index] = publisher
+    byline_numbers = [entry["line"] for entry in doc.removed if entry["rule"] == "metadata.byline"]
+    others = len(doc.lines) - len(found)
+    drop = []
+    for rank, (index, publisher) in enumerate(found.items()):
+        before = index - rank
+        in_frame = before < HEADER_LINES or others - before < HEADER_LINES
+        number = doc.lines[index].number
+        if in_frame or any(abs(byline - number) <= 2 for byline in byline_numbers):
             doc.metadata.setdefault("publisher", publisher)
             drop.append(index)
+        # else: a "Source:" line inside the article credits a chart or a quote, not the page
     doc.drop(drop, "metadata.source_line")
     return doc
 
@@ -370,7 +379,7 @@ def find_datelines(doc: Document) -> Document:
             if by and not doc.metadata.get("authors"):
                 _add_authors(doc, byline_names(by[1]))
             drop.append(index)
-        elif index < HEADER_LINES and (found := bare_date(line.text)):
+        elif index - len(drop) < HEADER_LINES and (found := bare_date(line.text)):  # lines kept before it
             bare.append(found)
             drop.append(index)
     chosen = (published or bare or updated or [None])[0]

@@ -395,6 +395,17 @@ def test_many_tiny_lines_are_all_kept(tmp_path):
     assert result["corpus"][0]["text"].split("\n") == lines
 
 
+@pytest.mark.parametrize("furniture", ["12 March 2024", "Source: Harbour Times"])
+def test_thousands_of_edge_metadata_lines_go_in_one_cleaning(tmp_path, furniture):
+    """Metadata found near the page's edges: 20,000 such lines above and below an article all go at once
+    (counted by the lines kept around them), not a few per cleaning round."""
+    prose = ["The ferry left the harbour at dawn and reached the island well before noon.", "The boat came back late."]
+    text = "\n\n".join([furniture] * 20_000 + prose + [furniture] * 20_000)
+    (tmp_path / "page.txt").write_text(text, encoding="utf-8")
+    record = clean_dir([tmp_path / "page.txt"], tmp_path / "out")["corpus"][0]
+    assert record["text"] == "\n\n".join(prose) and len(record["removed"]) == 40_000
+
+
 @pytest.mark.parametrize("prose_first", [True, False])
 @pytest.mark.parametrize("furniture", ["Error 404", "Leave a reply", "Related articles", "Share on Facebook"])
 def test_thousands_of_furniture_lines_are_removed_in_linear_time(tmp_path, furniture, prose_first):

@@ -237,6 +237,15 @@ def test_a_source_line_inside_the_article_credits_a_chart_not_the_page():
     assert "publisher" not in doc.metadata
 
 
+def test_a_run_of_edge_metadata_lines_goes_whole():
+    """Lines of a run count by the lines kept around them, so a second cleaning finds none left."""
+    body = "\n\n".join(f"Paragraph {i} of the article." for i in range(8))
+    doc = find_datelines(document("\n\n".join(["3 March 2024"] * 10) + f"\n\n{body}"))
+    assert doc.text == body and doc.metadata["date"] == "2024-03-03"
+    doc = find_source_lines(document(f"{body}\n\n" + "\n\n".join(f"Source: Agency {i}" for i in range(10))))
+    assert doc.text == body and doc.metadata["publisher"] == "Agency 0"
+
+
 def test_page_metadata_from_html():
     html = """<html><head>
     <title>Harbour plan approved | The Evening Courier</title>
