@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from .metadata import clean_authors, clean_date
 
+STANDFIRST_GAP = 500  # at most this many visible characters between a standfirst and the article text
 META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w:.-]{2,40})""", re.IGNORECASE)
 HIDDEN_TAGS = ["script", "style", "noscript", "template", "head"]
 
@@ -49,6 +50,9 @@ def extract_html(html: str) -> tuple[str, dict, str] | None:
         document = None
     if document is not None and document.text and document.text.strip():
         paragraphs = [line for line in document.text.split("\n") if line.strip()]
+        standfirst = shown_standfirst(html, paragraphs, document.description)
+        if standfirst:
+            paragraphs.insert(0, standfirst)
         return "\n\n".join(paragraphs), {**page_metadata(document), "extractor": "trafilatura"}, "trafilatura"
     try:
         soup = BeautifulSoup(html, "html.parser")
@@ -58,6 +62,29 @@ def extract_html(html: str) -> tuple[str, dict, str] | None:
     except RecursionError:
         return None
     return (text, {}, "beautifulsoup") if text.strip() else None
+
+
+def shown_standfirst(html: str, paragraphs: list[str], description: str | None) -> str | None:
+    """The page's description when the page shows it just above the extracted text: a standfirst left out.
+
+    Shown means found in the page's visible text, ending at most STANDFIRST_GAP characters
+    before the first extracted paragraph (a headline, byline and date may sit between).
+    """
+    summary = " ".join((description or "").split())
+    if not summary or summary in " ".join(" ".join(paragraphs).split()):
+        return None
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    lxml.etree.strip_elements(tree, *HIDDEN_TAGS, with_tail=False)
+    visible = " ".join(tree.text_content().split())
+    found = visible.find(summary)
+    if found < 0:
+        return None
+    end = found + len(summary)
+    start = visible.find(" ".join(paragraphs[0].split()), end)
+    return summary if end <= start <= end + STANDFIRST_GAP else None
 
 
 def only_link_text(html: str, text: str) -> bool:

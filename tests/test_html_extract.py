@@ -47,3 +47,36 @@ def test_rule_tables_remove_credit_and_app_promotion_from_extracted_text():
     assert rules[FURNITURE[1]] == "newsletter.app_promo"
     assert all(paragraph in doc.text.split("\n\n") for paragraph in PARAGRAPHS)
     assert not any(line in doc.text for line in FURNITURE)
+
+
+FR_PARAGRAPHS = [
+    "Le petit musée du port a rouvert samedi son étage supérieur après deux hivers de travaux sur la toiture, et "
+    "la file d’attente s’étirait jusqu’à la boulangerie du coin bien avant l’ouverture des portes.",
+    "Les visiteurs peuvent de nouveau voir les maquettes de bateaux restées dans un entrepôt pendant les travaux, "
+    "dont un chalutier qu’un menuisier à la retraite a construit en onze ans avec de vieilles lattes de parquet.",
+    "Le conservateur prépare déjà la suite : une salle de lecture pour les lettres et les journaux de bord de la "
+    "ville, qui dorment dans des cartons au sous-sol et n’ont jamais été montrés au public.",
+]
+STANDFIRST = "Après deux hivers de travaux, les maquettes de bateaux retrouvent leur place sous le toit."
+TAGLINE = "Toute l’actualité du littoral, chaque jour, par la rédaction du journal de la côte."
+
+
+def french_page(description: str) -> str:
+    return f"""<!DOCTYPE html><html lang="fr"><head><title>Le musée du port rouvre son étage</title>
+<meta name="description" content="{description}"></head>
+<body><header><p class="standfirst">{STANDFIRST}</p><p class="date">12 mars 2024</p></header>
+<article><p>{FR_PARAGRAPHS[0]}</p><p>{FR_PARAGRAPHS[1]}</p><p>{FR_PARAGRAPHS[2]}</p></article>
+<footer><p>{TAGLINE}</p></footer></body></html>"""
+
+
+def test_a_standfirst_shown_above_the_article_comes_back_from_the_page_description():
+    text, _, _ = extract_html(french_page(STANDFIRST))
+    assert text.split("\n\n")[0] == STANDFIRST
+    assert all(paragraph in text for paragraph in FR_PARAGRAPHS)
+
+
+def test_a_description_shown_elsewhere_on_the_page_is_not_added():
+    text, _, _ = extract_html(french_page(TAGLINE))  # the site's tagline, shown in the footer
+    assert TAGLINE not in text
+    assert STANDFIRST not in text  # the extractor leaves the header out; nothing tells it is the standfirst
+    assert all(paragraph in text for paragraph in FR_PARAGRAPHS)
