@@ -176,20 +176,75 @@ def _candidate_pairs(signatures: np.ndarray, rows: int, bands: int) -> set[tuple
     return pairs
 
 
+class DedupIndex:
+    """The reduce state of duplicate detection, kept compact: per batch of documents (a shard) one string
+    of their ids and one of their sources, and per document its exact hash and signature as raw bytes
+    (`bytes_per_document`); no Python object per document until the reduce itself.
+    """
+
+    def __init__(self) -> None:
+        self.batches: dict[int, tuple[str, str]] = {}  # batch -> (ids, sources), each joined by NUL
+        self.exact = bytearray()
+        self.signatures = bytearray()
+        self.documents = 0
+
+    def add(self, batch: int, keys: list[DedupKey]) -> None:
+        if not keys:
+            return
+        self.batches[batch] = ("\0".join(key.id for key in keys), "\0".join(key.source for key in keys))
+        for key in keys:
+            self.exact += key.exact
+            self.signatures += key.signature
+        self.documents += len(keys)
+
+    @property
+    def payload_bytes(self) -> int:
+        return len(self.exact) + len(self.signatures)
+
+    def names(self) -> tuple[list[str], list[str]]:
+        """(ids, sources) of every document, in the order they were added."""
+        ids = [doc_id for joined, _ in self.batches.values() for doc_id in joined.split("\0")]
+        sources = [source for _, joined in self.batches.values() for source in joined.split("\0")]
+        return ids, sources
+
+    def members(self, ids: set[str]) -> dict[int, list[list[str]]]:
+        """batch -> [[id, source], ...] of the documents with these ids."""
+        found: dict[int, list[list[str]]] = {}
+        for batch, (joined_ids, joined_sources) in self.batches.items():
+            names = zip(joined_ids.split("\0"), joined_sources.split("\0"), strict=True)
+            pairs = [[doc_id, source] for doc_id, source in names if doc_id in ids]
+            if pairs:
+                found[batch] = pairs
+        return found
+
+    def duplicates(self, config: DedupConfig) -> dict[str, tuple[str, float]]:
+        """See `find_duplicates`."""
+        if not self.documents:
+            return {}
+        ids, sources = self.names()
+        order = sorted(range(self.documents), key=lambda i: (source_order(sources[i]), ids[i]))
+        exact = np.frombuffer(self.exact, dtype=np.uint8).reshape(self.documents, -1)[order]
+        signatures = np.frombuffer(self.signatures, dtype=np.uint32).reshape(self.documents, -1)[order]
+        return _clusters_of([ids[i] for i in order], exact, signatures, config)
+
+
 def find_duplicates(keys: list[DedupKey], config: DedupConfig) -> dict[str, tuple[str, float]]:
     """id -> (id of its cluster's first document, estimated Jaccard similarity to it).
 
     Same normalised text joins a cluster at once; otherwise two LSH candidates (documents sharing at
     least one band of `num_perm // bands` values) join when their estimated similarity reaches
     `threshold`.  Only documents that belong to a cluster are in the result; representatives are not.
-    The state is one signature matrix (4 bytes per value per document) plus the candidate pairs.
+    Documents are taken in source order, so the result does not depend on the order of `keys`.
     """
-    if not keys:
-        return {}
-    keys = sorted(keys, key=lambda key: (source_order(key.source), key.id))
+    index = DedupIndex()
+    index.add(0, keys)
+    return index.duplicates(config)
+
+
+def _clusters_of(ids: list[str], exact: np.ndarray, signatures: np.ndarray, config: DedupConfig) -> dict:
+    """find_duplicates on documents in source order: exact hashes (one row each) and signature matrix."""
     rows = max(1, config.num_perm // config.bands)
-    signatures = np.frombuffer(b"".join(key.signature for key in keys), dtype=np.uint32).reshape(len(keys), -1)
-    parent = list(range(len(keys)))
+    parent = list(range(len(ids)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -202,19 +257,20 @@ def find_duplicates(keys: list[DedupKey], config: DedupConfig) -> dict[str, tupl
         if a != b:
             parent[max(a, b)] = min(a, b)
 
-    first_exact: dict[bytes, int] = {}
-    for i, key in enumerate(keys):
-        join(first_exact.setdefault(key.exact, i), i)
+    _, first, group = np.unique(exact, axis=0, return_index=True, return_inverse=True)
+    first_same_text = first[group.ravel()]
+    for i in np.flatnonzero(first_same_text != np.arange(len(ids))).tolist():
+        join(int(first_same_text[i]), i)
     for i, j in sorted(_candidate_pairs(signatures, rows, min(config.bands, config.num_perm // rows))):
         if root(i) != root(j) and similarity(signatures[i], signatures[j]) >= config.threshold:
             join(i, j)
     result = {}
-    for i, key in enumerate(keys):
+    for i, doc_id in enumerate(ids):
         representative = root(i)
         if representative != i:
-            same_text = keys[representative].exact == key.exact
+            same_text = first_same_text[representative] == first_same_text[i]
             score = 1.0 if same_text else similarity(signatures[i], signatures[representative])
-            result[key.id] = (keys[representative].id, score)
+            result[doc_id] = (ids[representative], score)
     return result
 
 

@@ -80,6 +80,8 @@ DROPPED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2060\ufef
 STRAY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f\u200b\u2060\ufeff]")
 MULTI_SPACE = re.compile("  +")  # not " {2,}": a literal prefix lets the regex engine skip ahead (3x faster)
 BLANK_LINES = re.compile("\n\n\n+")
+REMEMBERED_LINES = 1 << 12  # repairs remembered, of lines up to REMEMBERED_LINE_CHARS (bounded memory)
+REMEMBERED_LINE_CHARS = 2000
 
 
 @dataclass
@@ -233,13 +235,23 @@ def drop_stray_controls(text: str) -> str:
     return STRAY_CONTROL.sub("", text)
 
 
-@lru_cache(maxsize=1 << 16)  # furniture lines repeat across a site's pages, and a text is repaired twice
 def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
-    """ftfy's repair of one line and the repairs made; the line itself when the pre-check says ftfy cannot change it."""
+    """ftfy's repair of one line and the repairs made; the line itself when the pre-check says ftfy cannot change it.
+
+    Lines up to REMEMBERED_LINE_CHARS are remembered: a text is repaired twice (see clean.prepare)
+    and furniture lines repeat across a site's pages.
+    """
+    return _remembered_repair(line) if len(line) <= REMEMBERED_LINE_CHARS else _repair_line(line)
+
+
+def _repair_line(line: str) -> tuple[str, tuple[str, ...]]:
     if not needs_ftfy(line):
         return line, ()
     fixed, steps = ftfy.fix_and_explain(line, FTFY_CONFIG)
     return fixed, tuple(_describe(step) for step in steps or ())
+
+
+_remembered_repair = lru_cache(maxsize=REMEMBERED_LINES)(_repair_line)
 
 
 def repair_text(text: str) -> tuple[str, list[str]]:

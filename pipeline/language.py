@@ -28,16 +28,11 @@ AUTOMATON_DEPTH = 6  # longest byte string the model's automaton tracks (checked
 
 @dataclass(frozen=True)
 class LanguageModel:
-    """py3langid's model as arrays: the automaton as two tables indexed by `row + byte`, weights, prior.
+    """py3langid's model as arrays: automaton (next state per state and byte), feature per state, weights."""
 
-    A state is represented by its row offset in py3langid's transition table (row * 256), so that
-    each step is one lookup: `next_row[row + byte]` is the row of the state reached, and
-    `next_feature[row + byte]` the feature that state counts (-1 for none).
-    """
-
-    start_row: int
-    next_row: np.ndarray
-    next_feature: np.ndarray
+    next_state: np.ndarray  # next_state[row_start[state] + byte]
+    row_start: np.ndarray
+    feature: np.ndarray  # feature index reached in each state, -1 for none
     weights: np.ndarray  # features x languages, log-probabilities
     prior: np.ndarray  # languages
     languages: tuple[str, ...]
@@ -61,12 +56,10 @@ def model() -> LanguageModel:
             aliases.append((first[code], index))
         else:
             first[code] = index
-    next_state = np.asarray(source.tk_nextmove, dtype=np.int32)
-    row_start = np.asarray(source.tk_row, dtype=np.int32) << 8
     return LanguageModel(
-        start_row=int(row_start[0]),
-        next_row=row_start[next_state],
-        next_feature=np.asarray(source.tk_output, dtype=np.int32)[next_state],
+        next_state=np.asarray(source.tk_nextmove, dtype=np.int32),
+        row_start=np.asarray(source.tk_row, dtype=np.int32) << 8,
+        feature=np.asarray(source.tk_output, dtype=np.int32),
         weights=np.ascontiguousarray(source.nb_ptc, dtype=np.float32),
         prior=np.asarray(source.nb_pc, dtype=np.float32),
         languages=languages,
@@ -82,12 +75,13 @@ def probabilities(text: str) -> np.ndarray:
     data = unicodedata.normalize("NFC", text).encode("utf-8", errors="surrogatepass")
     octets = np.frombuffer(data, dtype=np.uint8).astype(np.int32)
     size = len(octets)
-    rows = np.full(size, lm.start_row, dtype=np.int32)  # each position's row before its own byte
-    for back in range(min(AUTOMATON_DEPTH, size) - 1, 0, -1):  # step over the byte `back` places before
-        window = rows[back:]
-        np.add(window, octets[: size - back], out=window)
-        np.take(lm.next_row, window, out=window)
-    features = lm.next_feature[rows + octets]
+    states = np.zeros(size, dtype=np.int32)
+    for back in range(min(AUTOMATON_DEPTH, size) - 1, -1, -1):  # step over the byte `back` places before
+        window = states[back:]  # updated in place: no temporary arrays
+        np.take(lm.row_start, window, out=window)
+        window += octets[: size - back]
+        np.take(lm.next_state, window, out=window)
+    features = lm.feature[states]
     found, counts = np.unique(features[features >= 0], return_counts=True)
     if len(found):
         scores = np.log1p(counts.astype(np.float32)) @ lm.weights[found] + lm.prior

@@ -33,11 +33,19 @@ import numpy as np
 from . import __version__
 from .clean import Cleaner, prepare, to_record
 from .config import Config
-from .dedup import DedupKey, clusters, dedup_key, find_duplicates
+from .dedup import DedupIndex, DedupKey, clusters, dedup_key
 from .document import Document, Reject, split_lines
 from .readers import InputFile, discover_inputs, read_documents
 from .repeats import document_keys, frequent_keys
-from .writers import atomic_open, json_line, read_jsonl, remove_temporary_files, write_json, write_jsonl
+from .writers import (
+    atomic_open,
+    json_line,
+    read_jsonl,
+    remove_temporary_files,
+    write_json,
+    write_jsonl,
+    write_lines,
+)
 
 TOP_REMOVED_LINES = 10  # most frequent removed lines kept per rule and shard, for the report
 
@@ -215,22 +223,40 @@ class FinalizeContext:
 
 
 def finalize_shard(index: int, context: FinalizeContext) -> tuple[int, list[dict]]:
-    """Map step of writing: add duplicate fields to a part, write the final shard; returns (kept, dropped)."""
+    """Map step of writing: add duplicate fields to a part, write the final shard; returns (kept, dropped).
+
+    Records that are no duplicate are copied as they are: only duplicates are decoded and written again.
+    """
     dropped: list[dict] = []
 
-    def records():
-        for record in read_jsonl(work_path(context.work_dir, "part", index)):
-            duplicate = context.duplicates.get(record["id"])
-            if duplicate:
+    def lines():
+        with open(work_path(context.work_dir, "part", index), encoding="utf-8") as part:
+            for line in part:
+                duplicate = context.duplicates.get(record_id(line))
+                if not duplicate:
+                    yield line
+                    continue
+                record = json.loads(line)
                 record["duplicate_of"], record["similarity"] = duplicate
                 if context.drop_duplicates:
                     detail = f"duplicate of {duplicate[0]} (similarity {duplicate[1]})"
                     dropped.append({"source": record["source"], "reason": "duplicate", "detail": detail})
                     continue
-            yield record
+                yield json_line(record)
 
-    kept = write_jsonl(work_path(context.work_dir, "out", index), records())
+    kept = write_lines(work_path(context.work_dir, "out", index), lines())
     return kept, dropped
+
+
+_RECORD_START = '{"id":'
+_DECODER = json.JSONDecoder()
+
+
+def record_id(line: str) -> str:
+    """The id of a record written by `json_line(to_record(...))` (its first key), without decoding the rest."""
+    if not line.startswith(_RECORD_START):
+        return json.loads(line)["id"]
+    return _DECODER.raw_decode(line, len(_RECORD_START))[0]
 
 
 class LineCounts:
@@ -262,9 +288,11 @@ class LineCounts:
         self.counts = np.bincount(inverse, weights=counts).astype(np.int64)
 
     def frequent(self, config) -> frozenset[int]:
-        """Keys found in enough documents to count as furniture (see repeats.frequent_keys)."""
+        """Keys found in enough documents to count as furniture (see repeats.frequent_keys); releases the state."""
         self._merge()
-        return frequent_keys(self.keys, self.counts, self.documents, config)
+        frequent = frequent_keys(self.keys, self.counts, self.documents, config)
+        self.keys = self.counts = np.empty(0, np.int64)
+        return frequent
 
 
 def inputs_digest(files: list[InputFile]) -> str:
@@ -321,20 +349,20 @@ def count_pass(shards: list[Shard], context: CountContext, executor, line_counts
             progress("count", shard.files)
 
 
-def clean_pass(shards: list[Shard], context: CleanContext, executor, dedup_keys: list[DedupKey], progress):
+def clean_pass(shards: list[Shard], context: CleanContext, executor, dedup: DedupIndex, progress):
     """Pass 2 (map: clean_shard); returns the shard results in order and how many a killed run had finished."""
     results: list[ShardResult] = []
     todo = []
     for shard in shards:
         result_path = work_path(context.work_dir, "result", shard.index)
         if result_path.exists():
-            results.append(_compact(ShardResult(**json.loads(result_path.read_text(encoding="utf-8"))), dedup_keys))
+            results.append(_compact(ShardResult(**json.loads(result_path.read_text(encoding="utf-8"))), dedup))
         else:
             todo.append(shard)
     if progress:
         progress("clean", ())
     for result in executor.map(clean_shard, todo, context):
-        results.append(_compact(result, dedup_keys))
+        results.append(_compact(result, dedup))
         if progress:
             progress("clean", shards[result.index].files)
     results.sort(key=lambda result: result.index)
@@ -372,16 +400,16 @@ def _run(paths: list[str], output: Path, config: Config, executor, resume: bool,
     if config.repeats.enabled and len(files) >= config.repeats.min_corpus_docs:
         count_pass(shards, CountContext(config, str(work_dir)), executor, line_counts, progress)
         frequent = line_counts.frequent(config.repeats)
-    dedup_keys: list[DedupKey] = []
+    dedup = DedupIndex()
     context = CleanContext(config, frequent, str(work_dir))
-    results, resumed_shards = clean_pass(shards, context, executor, dedup_keys, progress)
+    results, resumed_shards = clean_pass(shards, context, executor, dedup, progress)
 
-    duplicates = find_duplicates(dedup_keys, config.dedup) if config.dedup.enabled else {}
-    state_bytes = {
-        "repeated_lines": line_counts.peak_bytes,
-        "dedup": sum(len(key.exact) + len(key.signature) for key in dedup_keys),
-    }
-    del dedup_keys
+    duplicates = dedup.duplicates(config.dedup) if config.dedup.enabled else {}
+    state_bytes = {"repeated_lines": line_counts.peak_bytes, "dedup": dedup.payload_bytes}
+    named = dedup.members({name for pair in duplicates.items() for name in (pair[0], pair[1][0])})
+    for result in results:
+        result.dedup = named.get(result.index, [])  # the report names the documents of each cluster
+    del dedup
     indexes = [shard.index for shard in shards]
     finalize = FinalizeContext(str(work_dir), duplicates, config.dedup.drop)
     outcomes = list(executor.map(finalize_shard, indexes, finalize))
@@ -419,11 +447,13 @@ def _run(paths: list[str], output: Path, config: Config, executor, resume: bool,
     return report
 
 
-def _compact(result: ShardResult, dedup_keys: list[DedupKey]) -> ShardResult:
-    """Move a result's dedup signatures into `dedup_keys` as bytes; the result keeps [id, source] pairs."""
-    for doc_id, source, exact, signature in result.dedup:
-        dedup_keys.append(DedupKey(doc_id, source, bytes.fromhex(exact), bytes.fromhex(signature)))
-    result.dedup = [entry[:2] for entry in result.dedup]
+def _compact(result: ShardResult, dedup: DedupIndex) -> ShardResult:
+    """Move a result's per-document state into compact form: dedup keys into `dedup`, lengths into an array."""
+    keys = [DedupKey(doc_id, source, bytes.fromhex(exact), bytes.fromhex(signature))
+            for doc_id, source, exact, signature in result.dedup]
+    dedup.add(result.index, keys)
+    result.dedup = []
+    result.lengths = np.asarray(result.lengths, dtype=np.int64).reshape(-1, 2)
     return result
 
 

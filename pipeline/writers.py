@@ -40,10 +40,15 @@ def json_line(record: dict) -> str:
 
 def write_jsonl(path: str | Path, records: Iterable[dict]) -> int:
     """Write records atomically; returns how many were written."""
+    return write_lines(path, map(json_line, records))
+
+
+def write_lines(path: str | Path, lines: Iterable[str]) -> int:
+    """Write lines (each ending in a line break) atomically; returns how many were written."""
     count = 0
     with atomic_open(path) as handle:
-        for record in records:
-            handle.write(json_line(record))
+        for line in lines:
+            handle.write(line)
             count += 1
     return count
 

@@ -69,12 +69,11 @@ def test_same_answers_as_py3langid():
 
 def test_automaton_depth_covers_the_model():
     """Breadth-first from the start state: no state is first reached by a string longer than AUTOMATON_DEPTH."""
-    source = identifier()
-    next_state, row_start = np.asarray(source.tk_nextmove), np.asarray(source.tk_row, dtype=np.int64) << 8
-    depth = np.full(len(row_start), -1)
+    lm = model()
+    depth = np.full(len(lm.row_start), -1)
     depth[0], frontier, level = 0, np.array([0]), 0
     while len(frontier):
-        reached = next_state[row_start[frontier][:, None] + np.arange(256)]
+        reached = lm.next_state[lm.row_start[frontier][:, None] + np.arange(256)]
         frontier = np.unique(reached[depth[reached] < 0])
         level += 1
         depth[frontier] = level
