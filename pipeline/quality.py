@@ -29,7 +29,7 @@ import numpy as np
 from .dedup import utf8_bytes, word_hashes, word_spans
 from .stopwords import stopwords_for
 
-PARAGRAPH_BREAKS = re.compile(r"\n{2,}")
+PARAGRAPH_BREAKS = re.compile("\n\n+")  # a literal prefix: faster than r"\n{2,}"
 BULLETS = frozenset("•●▪◦‣⁃*·-")
 END_PUNCTUATION = frozenset(".!?…\"'”’)»")
 _NGRAM_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)

@@ -27,9 +27,9 @@ def line_key(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
 
 
-def document_keys(doc: Document, config: RepeatsConfig) -> np.ndarray:
-    """The distinct keys of a document's candidate lines (short enough to be furniture)."""
-    keys = {line_key(line.text) for line in doc.lines if len(line.text) <= config.max_line_chars}
+def text_keys(text: str, config: RepeatsConfig) -> np.ndarray:
+    """The distinct keys of a prepared text's candidate lines (not blank, short enough to be furniture)."""
+    keys = {line_key(line) for line in text.split("\n") if 0 < len(line) <= config.max_line_chars}
     return np.fromiter(keys, dtype=np.int64, count=len(keys))
 
 

@@ -31,12 +31,12 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .clean import Cleaner, prepare, to_record
+from .clean import Cleaner, prepare_text, to_record
 from .config import Config
 from .dedup import DedupIndex, DedupKey, clusters, dedup_key
 from .document import Document, Reject, split_lines
 from .readers import InputFile, discover_inputs, read_documents
-from .repeats import document_keys, frequent_keys
+from .repeats import frequent_keys, text_keys
 from .writers import (
     atomic_open,
     json_line,
@@ -104,26 +104,22 @@ def work_path(work_dir: str | Path, kind: str, index: int) -> Path:
     return Path(work_dir) / names[kind]
 
 
-def _prepared_documents(shard: Shard, config: Config):
-    """(prepared Document or Reject, characters before cleaning) for each document of the shard."""
+def _prepared_records(shard: Shard, config: Config):
+    """The prepared-file record of each document of the shard: read, repaired and normalised, or its Reject."""
     for item in shard.files:
         for raw in read_documents(item, config):
             if isinstance(raw, Reject):
-                yield raw, 0
+                yield {"reject": raw.to_json()}
                 continue
             try:
-                yield prepare(raw), len(raw.text)
+                text, encoding = prepare_text(raw)
             except Exception as error:  # one bad document never stops the run
-                yield Reject(raw.source, "internal_error", f"{type(error).__name__}: {error}"), 0
-
-
-def _to_json(doc: Document | Reject, chars_in: int) -> dict:
-    if isinstance(doc, Reject):
-        return {"reject": doc.to_json()}
-    return {
-        "id": doc.id, "source": doc.source, "kind": doc.kind, "text": doc.text,
-        "metadata": doc.metadata, "encoding": doc.encoding, "chars_in": chars_in,
-    }
+                yield {"reject": Reject(raw.source, "internal_error", f"{type(error).__name__}: {error}").to_json()}
+                continue
+            yield {
+                "id": raw.id, "source": raw.source, "kind": raw.kind, "text": text,
+                "metadata": dict(raw.metadata), "encoding": encoding, "chars_in": len(raw.text),
+            }
 
 
 def _from_json(record: dict) -> tuple[Document | Reject, int]:
@@ -143,10 +139,10 @@ def count_shard(shard: Shard, context: CountContext) -> tuple[int, np.ndarray, n
     """
     arrays = []
     with atomic_open(work_path(context.work_dir, "prepared", shard.index)) as prepared:
-        for doc, chars_in in _prepared_documents(shard, context.config):
-            prepared.write(json_line(_to_json(doc, chars_in)))
-            if isinstance(doc, Document):
-                arrays.append(document_keys(doc, context.config.repeats))
+        for record in _prepared_records(shard, context.config):
+            prepared.write(json_line(record))
+            if "reject" not in record:
+                arrays.append(text_keys(record["text"], context.config.repeats))
     keys, counts = np.unique(np.concatenate(arrays or [np.empty(0, np.int64)]), return_counts=True)
     with atomic_open(work_path(context.work_dir, "counts", shard.index), "wb") as handle:
         np.savez(handle, documents=len(arrays), keys=keys, counts=counts)
@@ -163,16 +159,12 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
     config = context.config
     cleaner = Cleaner(config, context.frequent_lines)
     result = ShardResult(shard.index)
-    removed_lines: Counter = Counter()
-    removed_chars: Counter = Counter()
     repairs: Counter = Counter()
     languages: Counter = Counter()
-    removed_texts: Counter = Counter()
+    removed_texts: Counter = Counter()  # (rule, line text) -> removals: furniture repeats, so this stays small
     prepared_path = work_path(context.work_dir, "prepared", shard.index)
-    if prepared_path.exists():
-        documents = map(_from_json, read_jsonl(prepared_path))
-    else:
-        documents = _prepared_documents(shard, config)
+    records = read_jsonl(prepared_path) if prepared_path.exists() else _prepared_records(shard, config)
+    documents = map(_from_json, records)
     with atomic_open(work_path(context.work_dir, "part", shard.index)) as part:
         for doc, chars_in in documents:
             result.documents += 1
@@ -189,10 +181,7 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
             record = to_record(cleaned)
             part.write(json_line(record))
             result.kept += 1
-            removed_lines.update(entry["rule"] for entry in cleaned.removed)
             removed_texts.update((entry["rule"], entry["text"]) for entry in cleaned.removed)
-            for entry in cleaned.removed:
-                removed_chars[entry["rule"]] += len(entry["text"])
             repairs.update(cleaned.encoding.get("repairs", []))
             languages[record["language"] or "unknown"] += 1
             result.chars_in += chars_in
@@ -201,8 +190,9 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
             if config.dedup.enabled:
                 key = dedup_key(record["id"], record["source"], record["text"], config.dedup)
                 result.dedup.append([key.id, key.source, key.exact.hex(), key.signature.hex()])
-    result.removed_lines = dict(removed_lines)
-    result.removed_chars = dict(removed_chars)
+    for (rule, text), count in removed_texts.items():
+        result.removed_lines[rule] = result.removed_lines.get(rule, 0) + count
+        result.removed_chars[rule] = result.removed_chars.get(rule, 0) + count * len(text)
     result.repairs = dict(repairs)
     result.languages = dict(languages)
     for (rule, text), count in sorted(removed_texts.items(), key=lambda item: (-item[1], item[0])):
