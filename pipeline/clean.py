@@ -29,6 +29,12 @@ METADATA_STAGES = (find_title, find_bylines, find_source_lines, find_datelines, 
 
 def prepare(raw: RawDocument) -> Document:
     """Drop stray controls, repair encoding, normalise whitespace, split into lines: what every later stage sees."""
+    text, encoding = prepare_text(raw)
+    return Document(raw.id, raw.source, raw.kind, split_lines(text), dict(raw.metadata), encoding)
+
+
+def prepare_text(raw: RawDocument) -> tuple[str, dict]:
+    """`prepare` up to the split into lines: the normalised text, and the encoding notes with the repairs made."""
     text, repairs = repair_text(drop_stray_controls(raw.text))
     text = normalize_whitespace(text)
     for _ in range(MAX_EXTRA_REPAIRS):  # normalising can make a new mojibake pair ("Â\t" -> "Â ")
@@ -36,8 +42,7 @@ def prepare(raw: RawDocument) -> Document:
         if again == text:
             break
         text, repairs = normalize_whitespace(again), sorted({*repairs, *more})
-    encoding = {**raw.encoding, "repairs": repairs}
-    return Document(raw.id, raw.source, raw.kind, split_lines(text), dict(raw.metadata), encoding)
+    return text, {**raw.encoding, "repairs": repairs}
 
 
 @dataclass
