@@ -12,7 +12,7 @@ import pytest
 from conftest import clean_dir
 
 from pipeline.config import Config, DedupConfig
-from pipeline.dedup import DedupKey, dedup_key, find_duplicates, similarity, source_order
+from pipeline.dedup import DedupIndex, DedupKey, dedup_key, find_duplicates, similarity, source_order
 from pipeline.executors import ProcessExecutor
 
 CONFIG = DedupConfig()
@@ -116,6 +116,26 @@ def test_clusters_do_not_depend_on_input_order():
         shuffled = keys[:]
         random.Random(seed).shuffle(shuffled)
         assert find_duplicates(shuffled, CONFIG) == expected
+
+
+def test_the_compact_index_gives_the_same_clusters_whatever_the_batches():
+    corpus, _ = planted_corpus()
+    keys = keys_for(corpus)
+    expected = find_duplicates(keys, CONFIG)
+    assert expected
+    shuffled = keys[:]
+    random.Random(3).shuffle(shuffled)
+    index = DedupIndex()
+    for batch, start in enumerate(range(0, len(shuffled), 7)):
+        index.add(batch, shuffled[start : start + 7])
+    index.add(99, [])  # a shard without kept documents
+    assert index.duplicates(CONFIG) == expected
+    assert index.payload_bytes == len(keys) * (32 + 4 * CONFIG.num_perm)
+    wanted = {keys[0].id, keys[-1].id}
+    named = index.members(wanted)
+    assert sorted(pair for pairs in named.values() for pair in pairs) == sorted([[k.id, k.source] for k in (keys[0], keys[-1])])
+    assert all(pair in [[k.id, k.source] for k in shuffled[7 * batch : 7 * batch + 7]] for batch, pairs in named.items()
+               for pair in pairs)
 
 
 def test_a_chain_of_copies_has_one_representative_the_first_in_source_order():

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pipeline.config import config_from_dict
 from pipeline.executors import DaskExecutor, ProcessExecutor, SerialExecutor
-from pipeline.run import run
+from pipeline.run import record_id, run
+from pipeline.writers import json_line
 
 SITES = {
     "gartenblog": (
@@ -98,3 +99,9 @@ def test_small_run_writes_one_corpus_file(tmp_path):
     ]
     assert not (tmp_path / "out" / "manifest.json").exists()
     assert not list((tmp_path / "out").glob(".work-*"))
+
+
+def test_record_id_is_read_without_decoding_the_record():
+    tricky = 'id "quoted" \\ \u2028 ü'
+    assert record_id(json_line({"id": tricky, "text": "x", "removed": [{"id": "other"}]})) == tricky
+    assert record_id(json_line({"source": "a.txt", "id": "later"})) == "later"  # id not first: decoded fully

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.writers import atomic_open, read_jsonl, remove_temporary_files, write_jsonl
+from pipeline.writers import atomic_open, read_jsonl, remove_temporary_files, write_jsonl, write_lines
 
 
 def test_a_failed_write_keeps_the_previous_file_and_leaves_no_temporary(tmp_path):
@@ -23,6 +23,13 @@ def test_a_finished_write_replaces_the_file(tmp_path):
     write_jsonl(target, [{"text": "old"}])
     assert write_jsonl(target, ({"text": word} for word in ["ein", "zwei"])) == 2
     assert list(read_jsonl(target)) == [{"text": "ein"}, {"text": "zwei"}]
+
+
+def test_lines_are_written_as_given(tmp_path):
+    target = tmp_path / "corpus.jsonl"
+    lines = ['{"text":"Straße\u2028"}\n', '{"text":"二"}\n']
+    assert write_lines(target, iter(lines)) == 2
+    assert target.read_bytes() == "".join(lines).encode("utf-8")
 
 
 def test_remove_temporary_files_removes_only_temporaries(tmp_path):
