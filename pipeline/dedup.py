@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -222,10 +223,13 @@ class DedupIndex:
         if not self.documents:
             return {}
         ids, sources = self.names()
-        order = sorted(range(self.documents), key=lambda i: (source_order(sources[i]), ids[i]))
-        exact = np.frombuffer(self.exact, dtype=np.uint8).reshape(self.documents, -1)[order]
-        signatures = np.frombuffer(self.signatures, dtype=np.uint32).reshape(self.documents, -1)[order]
-        return _clusters_of([ids[i] for i in order], exact, signatures, config)
+        exact = np.frombuffer(self.exact, dtype=np.uint8).reshape(self.documents, -1)
+        signatures = np.frombuffer(self.signatures, dtype=np.uint32).reshape(self.documents, -1)
+        in_order = all(a <= b for a, b in pairwise(zip(map(source_order, sources), ids, strict=True)))
+        if not in_order:  # shards came back out of order (a resumed run): sort, at the cost of copies
+            order = sorted(range(self.documents), key=lambda i: (source_order(sources[i]), ids[i]))
+            ids, exact, signatures = [ids[i] for i in order], exact[order], signatures[order]
+        return _clusters_of(ids, exact, signatures, config)
 
 
 def find_duplicates(keys: list[DedupKey], config: DedupConfig) -> dict[str, tuple[str, float]]:
