@@ -1,4 +1,4 @@
-"""HTML to article text: trafilatura first, BeautifulSoup's visible text when that finds nothing."""
+"""HTML to article text: trafilatura first (with a standfirst it left out), else BeautifulSoup's visible text."""
 
 from __future__ import annotations
 
