@@ -95,24 +95,24 @@ def byline_names(text: str) -> list[str]:
 
 
 # --- dates -------------------------------------------------------------------------------------
-MONTH_NAMES = {
-    1: "january jan janvier janv januar jänner jän enero ene",
-    2: "february feb febr février févr fevrier februar febrero",
-    3: "march mar mars märz mär marzo",
-    4: "april apr avril avr abril abr",
-    5: "may mai mayo",
-    6: "june jun juin juni junio",
-    7: "july jul juillet juil juli julio",
-    8: "august aug août aout agosto ago",
-    9: "september sep sept septembre septiembre setiembre",
-    10: "october oct octobre oktober okt octubre",
-    11: "november nov novembre noviembre",
-    12: "december dec décembre déc decembre dezember dez diciembre dic",
+MONTH_NAMES = {  # en, fr, de, es, it, pt, nl and pl (genitive, as in dates)
+    1: "january jan janvier janv januar jänner jän enero ene gennaio janeiro januari stycznia",
+    2: "february feb febr février févr fevrier februar febrero febbraio fevereiro februari lutego",
+    3: "march mar mars märz mär marzo março maart marca",
+    4: "april apr avril avr abril abr aprile kwietnia",
+    5: "may mai mayo maggio maio mei maja",
+    6: "june jun juin juni junio giugno junho czerwca",
+    7: "july jul juillet juil juli julio luglio julho lipca",
+    8: "august aug août aout agosto ago augustus sierpnia",
+    9: "september sep sept septembre septiembre setiembre settembre setembro września",
+    10: "october oct octobre oktober okt octubre ottobre outubro października",
+    11: "november nov novembre noviembre novembro listopada",
+    12: "december dec décembre déc decembre dezember dez diciembre dic dicembre dezembro grudnia",
 }
 MONTHS = {name: number for number, names in MONTH_NAMES.items() for name in names.split()}
 MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 MIN_YEAR, MAX_YEAR = 1800, 2100
-DAY_FIRST_LANGUAGES = frozenset({"de", "fr", "es"})
+DAY_FIRST_LANGUAGES = frozenset({"de", "fr", "es", "it", "pt", "nl", "pl"})
 DATE_FORMS = (  # (pattern, order of the captured day/month/year groups)
     (re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"), "ymd"),
     (re.compile(rf"\b({MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE), "mdy"),
@@ -183,14 +183,20 @@ DATE_FURNITURE = re.compile(
 DATELINE = re.compile(
     r"(?P<kind>published|posted|first published|originally published|updated|last updated|last modified|modified|"
     r"date|veröffentlicht|erschienen|aktualisiert|zuletzt aktualisiert|stand|publié|mis à jour|modifié|"
-    r"publicado|actualizado|fecha)(?!\w)"
-    r"(?:\s+(?:on|am|le|el|at|:))?\s*:?\s*(?P<rest>.*)",
+    r"publicado|actualizado|fecha|pubblicato|aggiornato|ultima modifica|atualizado|gepubliceerd|bijgewerkt|"
+    r"laatst bijgewerkt|opublikowano|zaktualizowano|aktualizacja)(?!\w)"
+    r"(?:\s+(?:on|am|le|el|at|il|em|op|dnia|:))?\s*:?\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
-UPDATE_WORDS = ("updated", "modified", "aktualisiert", "stand", "mis à jour", "modifié", "actualizado")
+UPDATE_WORDS = (
+    "updated", "modified", "aktualisiert", "stand", "mis à jour", "modifié", "actualizado", "aggiornato", "modifica",
+    "atualizado", "bijgewerkt", "zaktualizowano", "aktualizacja",
+)
 KEYWORD_LANGUAGE = {
     "veröffentlicht": "de", "erschienen": "de", "aktualisiert": "de", "zuletzt aktualisiert": "de", "stand": "de",
     "publié": "fr", "mis à jour": "fr", "modifié": "fr", "publicado": "es", "actualizado": "es", "fecha": "es",
+    "pubblicato": "it", "aggiornato": "it", "ultima modifica": "it", "atualizado": "pt", "gepubliceerd": "nl",
+    "bijgewerkt": "nl", "laatst bijgewerkt": "nl", "opublikowano": "pl", "zaktualizowano": "pl", "aktualizacja": "pl",
 }
 BYLINE_LANGUAGE = {"von": "de", "par": "fr", "por": "es"}
 HEADER_LINES = 6  # a date alone on its line, a source line: metadata within this many kept lines of an edge
@@ -208,7 +214,15 @@ def is_dateline_rest(rest: str, found: tuple[str, int, int]) -> bool:
         not DATE_FURNITURE.sub(" ", after).split()
         or re.match(r"(?:by|von|par|por)\s", after, re.IGNORECASE) is not None
         or len(after.split()) <= 3
+        or is_dateline(after)  # 'Published 3 May 2022 Updated 4 May 2022'
     )
+
+
+def is_dateline(text: str) -> bool:
+    """'Updated 4 May 2022', 'Ultima modifica 4 maggio 2022 ore 10:00': a keyword and a date line."""
+    keyword = DATELINE.fullmatch(text)
+    found = find_date(keyword["rest"], KEYWORD_LANGUAGE.get(keyword["kind"].lower(), "en")) if keyword else None
+    return found is not None and is_dateline_rest(keyword["rest"], found)
 
 
 def bare_date(text: str) -> str | None:
