@@ -27,12 +27,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from .document import Document
 from .language import detect_language
 from .stopwords import stopwords_for
 
+REMEMBERED_UNITS = 100_000  # unit verdicts kept per process
 SHORT_CHARS = 50  # below this a unit is too short to judge by itself
 LONG_CHARS = 200  # a good unit is at least this long (shorter dense ones are `near`)
 STOP_LOW = 0.25  # stop-word density below this: not prose
@@ -148,30 +150,37 @@ def reads_as_code(text: str) -> bool:
 
 
 def classify_unit(unit: Unit, stopwords: frozenset[str]) -> None:
-    """The unit's class from its own text (jusText's rules, link density replaced by menu signals).
+    """The unit's class and reason from its own text."""
+    unit.kind, unit.reason = judge_text(unit.text, stopwords)
 
-    A unit that reads as a sentence (ends like one) needs fewer stop words to count as prose.
+
+@lru_cache(maxsize=REMEMBERED_UNITS)
+def judge_text(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
+    """Class and reason of a text by itself (jusText's rules, link density replaced by menu signals).
+
+    A text that reads as a sentence (ends like one) needs fewer stop words to count as prose.
+    Remembered: furniture repeats across a site's pages, and each cleaning round sees the kept text again.
     """
-    text = unit.text
     words = text.split()
     sentence = SENTENCE_END.search(text) is not None
     if len(text) < LONG_CHARS and COPYRIGHT.search(text):
-        unit.kind, unit.reason = BAD, "copyright"
+        kind, reason = BAD, "copyright"
     elif separator_count(text) > MENU_SEPARATOR_SHARE * len(words):
-        unit.kind, unit.reason = BAD, "menu"
+        kind, reason = BAD, "menu"
     elif len(text) < SHORT_CHARS:
         short_sentence = sentence and len(words) >= MIN_SENTENCE_WORDS and stopword_density(text, stopwords) >= STOP_LOW
-        unit.kind, unit.reason = (NEAR, "near_context") if short_sentence else (SHORT, "short_context")
+        kind, reason = (NEAR, "near_context") if short_sentence else (SHORT, "short_context")
     else:
         density = stopword_density(text, stopwords)
         if density >= STOP_HIGH or (sentence and density >= STOP_SENTENCE):
-            unit.kind, unit.reason = (GOOD if len(text) >= LONG_CHARS else NEAR), "near_context"
+            kind, reason = (GOOD if len(text) >= LONG_CHARS else NEAR), "near_context"
         elif density >= STOP_LOW:
-            unit.kind, unit.reason = NEAR, "near_context"
+            kind, reason = NEAR, "near_context"
         else:
-            unit.kind, unit.reason = BAD, "low_stopwords"
-    if unit.reason in ("menu", "short_context", "low_stopwords") and reads_as_code(text):
-        unit.kind, unit.reason = SHORT, "code"  # few stop words, but no furniture: judged by its context
+            kind, reason = BAD, "low_stopwords"
+    if reason in ("menu", "short_context", "low_stopwords") and reads_as_code(text):
+        kind, reason = SHORT, "code"  # few stop words, but no furniture: judged by its context
+    return kind, reason
 
 
 def mark_author_bios(units: list[Unit]) -> None:
