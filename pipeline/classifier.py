@@ -34,7 +34,8 @@ from .document import Document
 from .language import detect_language
 from .stopwords import stopwords_for
 
-REMEMBERED_UNITS = 100_000  # unit verdicts kept per process
+REMEMBERED_UNITS = 10_000  # unit verdicts kept per process (least recently used forgotten) ...
+REMEMBERED_CHARS = 2_000  # ... for units up to this long: at most ~20 MB of text
 SHORT_CHARS = 50  # below this a unit is too short to judge by itself
 LONG_CHARS = 200  # a good unit is at least this long (shorter dense ones are `near`)
 STOP_LOW = 0.25  # stop-word density below this: not prose
@@ -150,16 +151,16 @@ def reads_as_code(text: str) -> bool:
 
 
 def classify_unit(unit: Unit, stopwords: frozenset[str]) -> None:
-    """The unit's class and reason from its own text."""
-    unit.kind, unit.reason = judge_text(unit.text, stopwords)
+    """The unit's class and reason from its own text (remembered for short units: furniture repeats
+    across a site's pages, and each cleaning round sees the kept text again)."""
+    judge = remembered_judge if len(unit.text) <= REMEMBERED_CHARS else judge_text
+    unit.kind, unit.reason = judge(unit.text, stopwords)
 
 
-@lru_cache(maxsize=REMEMBERED_UNITS)
 def judge_text(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
     """Class and reason of a text by itself (jusText's rules, link density replaced by menu signals).
 
     A text that reads as a sentence (ends like one) needs fewer stop words to count as prose.
-    Remembered: furniture repeats across a site's pages, and each cleaning round sees the kept text again.
     """
     words = text.split()
     sentence = SENTENCE_END.search(text) is not None
@@ -181,6 +182,9 @@ def judge_text(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
     if reason in ("menu", "short_context", "low_stopwords") and reads_as_code(text):
         kind, reason = SHORT, "code"  # few stop words, but no furniture: judged by its context
     return kind, reason
+
+
+remembered_judge = lru_cache(maxsize=REMEMBERED_UNITS)(judge_text)
 
 
 def mark_author_bios(units: list[Unit]) -> None:
