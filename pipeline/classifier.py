@@ -364,3 +364,16 @@ def classify_blocks(doc: Document) -> Document:
             marks.update(dict.fromkeys(range(unit.start, unit.end), f"classifier.{reason}"))
     doc.drop_marked(marks)
     return doc
+
+
+def drop_author_bios(doc: Document) -> Document:
+    """In an extractor's output: past the middle of the text, a paragraph opening 'Name is a writer/...' goes."""
+    sizes = [len(line.text) for line in doc.lines]
+    half, seen = sum(sizes) * BIO_ZONE, 0
+    drop = []
+    for index, (line, size) in enumerate(zip(doc.lines, sizes, strict=True)):
+        if seen >= half and AUTHOR_BIO.match(line.text):
+            drop.append(index)
+        seen += size
+    doc.drop(drop, "classifier.author_bio")
+    return doc

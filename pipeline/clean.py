@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from . import __version__
 from .boilerplate import RuleSet, apply_rules, drop_caption_repeats, drop_error_template, load_rules
-from .classifier import classify_blocks
+from .classifier import classify_blocks, drop_author_bios
 from .config import Config
 from .document import Document, Line, Reject, split_lines
 from .encoding import drop_stray_controls, normalize_whitespace, repair_text
@@ -87,8 +87,9 @@ class Cleaner:
         for stage in METADATA_STAGES:
             doc = stage(doc)
         doc = drop_repeated_lines(doc, self.frequent_lines, self.config.repeats)
-        if self.config.boilerplate.classifier and doc.metadata.get("extractor") != "trafilatura":
-            doc = classify_blocks(doc)  # an extractor's output is the main text already
+        if self.config.boilerplate.classifier:  # an extractor's output is the main text already, but for a bio
+            extracted = doc.metadata.get("extractor") == "trafilatura"
+            doc = drop_author_bios(doc) if extracted else classify_blocks(doc)
         return doc
 
     def filter(self, doc: Document) -> Document | Reject:

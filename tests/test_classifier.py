@@ -13,6 +13,7 @@ from pipeline.classifier import (
     Unit,
     classify_blocks,
     classify_unit,
+    drop_author_bios,
     make_units,
     reads_as_code,
     stopword_density,
@@ -267,3 +268,11 @@ def test_author_box_after_the_article_goes_even_above_many_comments():
         doc = classify_blocks(doc_from("\n\n".join([*paragraphs, bio, *comments])))
         assert all(paragraph in doc.text for paragraph in paragraphs)
         assert removed_rules(doc)[bio] == "classifier.author_bio"
+
+
+def test_an_extracted_article_loses_only_an_author_bio_past_its_middle():
+    """Extractor output is not classified, but a bio under the article goes; one opening the text stays."""
+    bio = "Clara Weiss ist Autorin und schreibt seit zehn Jahren über Häfen, Fähren und die Küste der Ostsee."
+    doc = drop_author_bios(doc_from("\n\n".join([bio, *PARAGRAPHS, bio])))
+    assert [entry["rule"] for entry in doc.removed] == ["classifier.author_bio"]
+    assert doc.text == "\n\n".join([bio, *PARAGRAPHS])

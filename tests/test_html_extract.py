@@ -80,3 +80,13 @@ def test_a_description_shown_elsewhere_on_the_page_is_not_added():
     assert TAGLINE not in text
     assert STANDFIRST not in text  # the extractor leaves the header out; nothing tells it is the standfirst
     assert all(paragraph in text for paragraph in FR_PARAGRAPHS)
+
+
+def test_an_author_bio_at_the_end_of_the_extracted_article_goes():
+    bio = "Jonas Berg is a freelance writer who covers small museums and maritime history for regional papers."
+    page = PAGE.replace("</article>", f"<p>{bio}</p></article>")
+    text, metadata, _ = extract_html(page)
+    assert bio in text  # inside <article>: the extractor keeps it
+    doc = Cleaner(Config()).clean(RawDocument("museum.html", "html", text, {}, metadata))
+    assert {entry["text"]: entry["rule"] for entry in doc.removed}[bio] == "classifier.author_bio"
+    assert all(paragraph in doc.text.split("\n\n") for paragraph in PARAGRAPHS)
