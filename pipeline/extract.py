@@ -75,7 +75,7 @@ def shown_standfirst(html: str, paragraphs: list[str], description: str | None) 
         return None
     try:
         tree = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+    except (ValueError, lxml.etree.LxmlError):  # any parse failure: no standfirst
         return None
     lxml.etree.strip_elements(tree, *HIDDEN_TAGS, with_tail=False)
     visible = " ".join(tree.text_content().split())
@@ -95,7 +95,7 @@ def only_link_text(html: str, text: str) -> bool:
     """
     try:
         tree = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+    except (ValueError, lxml.etree.LxmlError):  # any parse failure: not shown to be links only
         return False
     links = set()
     for anchor in tree.iter("a"):
