@@ -348,7 +348,8 @@ def find_source_lines(doc: Document) -> Document:
     """'Source: X' / 'Quelle: X' / 'Fuente: X' near the top, the end or a byline: X becomes the publisher.
 
     Near means among the first or last HEADER_LINES lines, not counting the source lines
-    themselves: a run of them is removed whole, not a few more at every cleaning.
+    themselves: a run of them is removed whole, not a few more at every cleaning.  A source
+    line inside the article credits a chart or a quote, not the page, and stays.
     """
     found = {}
     for index, line in enumerate(doc.lines):
@@ -365,7 +366,6 @@ def find_source_lines(doc: Document) -> Document:
         if in_frame or any(abs(byline - number) <= 2 for byline in byline_numbers):
             doc.metadata.setdefault("publisher", publisher)
             drop.append(index)
-        # else: a "Source:" line inside the article credits a chart or a quote, not the page
     doc.drop(drop, "metadata.source_line")
     return doc
 
