@@ -5,7 +5,8 @@ the page's language, sentence punctuation, menu-like separators, code characters
 capitalisation and digits; then its context (after jusText's algorithm, Pomikálek 2011):
 
 * a long block dense in stop words is `good` (article prose); a block with few stop
-  words is `bad`; a medium one is `near`; a block under `SHORT_CHARS` is `short`;
+  words is `bad` (unless it has enough in its own language: a passage in another
+  language than the page's); a medium one is `near`; a block under `SHORT_CHARS` is `short`;
 * a short block takes the class of the good/bad blocks around it: between two good
   blocks it is content (a subheading, a one-line quote, a list item), a run of short
   blocks among bad ones is a menu; a near block is kept unless both sides are bad;
@@ -187,6 +188,14 @@ def judge_text(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
 remembered_judge = lru_cache(maxsize=REMEMBERED_UNITS)(judge_text)
 
 
+def judge_in_own_language(unit: Unit, page_language: str | None) -> None:
+    """A long passage in another language than the page's (an English review on a German blog, a quote)
+    is judged by the stop words of its own language."""
+    language, _ = detect_language(unit.text)
+    if language != page_language:
+        classify_unit(unit, stopwords_for(language))
+
+
 def mark_author_bios(units: list[Unit]) -> None:
     """Past the middle of the page's prose, a paragraph that opens 'Name is a writer/editor/...' is an author box.
 
@@ -347,6 +356,8 @@ def classify_blocks(doc: Document) -> Document:
     for unit in units:
         if unit.reason != "removed":
             classify_unit(unit, stopwords)
+            if unit.reason == "low_stopwords":
+                judge_in_own_language(unit, language)
     if not any(unit.kind == GOOD for unit in units):
         return doc
     mark_author_bios(units)

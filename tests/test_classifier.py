@@ -276,3 +276,23 @@ def test_an_extracted_article_loses_only_an_author_bio_past_its_middle():
     doc = drop_author_bios(doc_from("\n\n".join([bio, *PARAGRAPHS, bio])))
     assert [entry["rule"] for entry in doc.removed] == ["classifier.author_bio"]
     assert doc.text == "\n\n".join([bio, *PARAGRAPHS])
+
+
+def test_a_passage_in_another_language_is_judged_by_its_own_stop_words():
+    german = [
+        "Der Verein hat am Wochenende sein neues Vereinsheim eröffnet, und zu der Feier sind mehr als zweihundert "
+        "Gäste aus dem ganzen Landkreis gekommen, um sich die renovierten Räume anzusehen.",
+        "Zu den Gästen gehörte auch eine Delegation aus der englischen Partnerstadt, deren Vorsitzende eine kurze "
+        "Rede hielt, die wir hier im Wortlaut und in der Sprache wiedergeben, in der sie gehalten wurde.",
+    ]
+    english = [
+        "We have been coming to this town for almost thirty years, and every time we arrive it feels as if we were "
+        "coming home. This new house is a place where our two clubs can meet, and we are proud to be part of it.",
+        "When the first group of our members came here in a borrowed minibus, nobody thought that the friendship "
+        "would last this long, but it has, and we hope that it will go on for another thirty years at least.",
+    ]
+    footer = ["Impressum", "Datenschutz", "Kontakt", "Mitglied werden"]
+    doc = classify_blocks(doc_from("\n\n".join(german + english + footer)))
+    for paragraph in german + english:
+        assert paragraph in doc.text
+    assert "Impressum" not in doc.text
