@@ -29,6 +29,8 @@ ASCII_FOLD = str.maketrans(string.ascii_uppercase + "\u0130\u0131\u212a\u017f", 
 PREFILTER_CHARS = 3  # a required literal shorter than this is in too many lines to spare a search
 REMEMBERED_LINES = 100_000  # verdicts kept per process (forgotten all at once beyond this)
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
+BOX_RULES = ("newsletter.", "cookie.", "comments.form_text")  # parts of a sign-up or consent box
+BOX_TEXT_CHARS = 300  # a box's own text (what the newsletter is about) is shorter than this
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,25 @@ def drop_error_template(doc: Document) -> Document:
         reads_as_prose(line.text, ERROR_PAGE_PROSE_WORDS) for line in doc.lines
     ):
         doc.drop(range(len(doc.lines)), "error_page.template")
+    return doc
+
+
+def drop_box_text(doc: Document) -> Document:
+    """A short line right between two removed lines of a newsletter or consent box (its heading above,
+    its form field, consent or button below) is the box's own text: "Daily news about ...".
+    """
+    box_lines = {entry["line"]: entry["rule"] for entry in doc.removed if entry["rule"].startswith(BOX_RULES)}
+    if len(box_lines) < 2:
+        return doc
+    numbers = sorted({entry["line"] for entry in doc.removed} | {line.number for line in doc.lines})
+    position = {number: index for index, number in enumerate(numbers)}
+    marks = {}
+    for index, line in enumerate(doc.lines):
+        at = position[line.number]
+        above, below = numbers[at - 1] if at else None, numbers[at + 1] if at + 1 < len(numbers) else None
+        if above in box_lines and below in box_lines and len(line.text) <= BOX_TEXT_CHARS:
+            marks[index] = box_lines[above].split(".")[0] + ".box_text"
+    doc.drop_marked(marks)
     return doc
 
 

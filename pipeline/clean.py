@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from . import __version__
-from .boilerplate import RuleSet, apply_rules, drop_caption_repeats, drop_error_template, load_rules
+from .boilerplate import RuleSet, apply_rules, drop_box_text, drop_caption_repeats, drop_error_template, load_rules
 from .classifier import classify_blocks, drop_author_bios
 from .config import Config
 from .document import Document, Line, Reject, split_lines
@@ -83,6 +83,7 @@ class Cleaner:
         """One round of the line-removing stages: rules, metadata, repeated lines, the classifier."""
         doc = apply_rules(doc, self.rules)
         doc = drop_error_template(doc)
+        doc = drop_box_text(doc)
         doc = drop_caption_repeats(doc)
         for stage in METADATA_STAGES:
             doc = stage(doc)

@@ -231,3 +231,28 @@ def test_contains_must_be_true_or_false(tmp_path):
     bad.write_text('[promo]\nrules = [{ id = "x", scope = "line", contains = 1, pattern = "app" }]\n')
     with pytest.raises(ConfigError, match="contains"):
         load_rules((str(bad),))
+
+
+def test_text_inside_a_newsletter_box_goes_with_it():
+    box = [
+        "Sign up for our weekly newsletter",
+        "The best stories about rail travel, every Friday morning.",
+        "Email address*",
+        "By signing up you agree to our privacy policy.",
+    ]
+    doc = clean("\n\n".join(ARTICLE[:2] + box + ARTICLE[2:]))
+    assert removed(doc)["The best stories about rail travel, every Friday morning."] == "newsletter.box_text"
+    for paragraph in ARTICLE:
+        assert paragraph in doc.text
+
+
+def test_a_german_cookie_box_text_goes_but_a_paragraph_beside_one_box_line_stays():
+    box = ["Wir verwenden Cookies", "Mit Ihrer Zustimmung helfen Sie uns, die Seite zu verbessern.", "Alle akzeptieren"]
+    article = [
+        "Der Nachtzug zwischen den beiden Hauptstädten fährt ab März wieder, wie der Betreiber am Dienstag mitteilte.",
+        "Die Fahrkarten sind ab der kommenden Woche erhältlich, und die ersten Abfahrten sind schon gut gebucht.",
+        "Im zweiten Jahr sollen Schlafwagen mit Duschen dazukommen, wenn sich die Strecke rechnet.",
+    ]
+    doc = clean("\n\n".join(box + article + ["Newsletter abonnieren"] + ["Weitere Züge folgen im Herbst."]))
+    assert removed(doc)["Mit Ihrer Zustimmung helfen Sie uns, die Seite zu verbessern."] == "cookie.box_text"
+    assert "Weitere Züge folgen im Herbst." in doc.text
