@@ -49,7 +49,8 @@ MENU_SEPARATOR_SHARE = 0.2  # separators per word above this: a row of links
 MENU_RUN = 3  # this many short non-sentences in a row are a menu or a list of links
 MENU_ITEM_CHARS = 80  # a menu item or teaser headline is shorter than this
 GAP_UNITS = 3  # this many bad units in a row separate two regions of the page
-SIDE_REGION_SHARE = 0.3  # a region apart from the main one is kept when it weighs this share of it
+SIDE_REGION_SHARE = 0.3  # a region apart from the main one is kept when it weighs this share of it ...
+SIDE_REGION_PARAGRAPHS = 2  # ... or holds this many good paragraphs (a long page's other sections)
 
 WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
@@ -324,26 +325,32 @@ def main_regions(units: list[Unit], final: list[str]) -> list[tuple[int, int]]:
     Regions are cut at runs of at least GAP_UNITS bad units (a menu, a list of teasers,
     a form); short ones (a date, a name between standfirst and article) do not count.
     A region weighs the characters of its good units.  Good prose in a light
-    region apart from the article (an author's bio, a newsletter pitch, a teaser) goes.
+    region apart from the article (an author's bio, a newsletter pitch, a teaser) goes,
+    unless the region holds several good paragraphs (another section of a long page).
     """
-    regions: list[tuple[int, int, int]] = []
-    first, last, weight, bad_run = None, 0, 0, 0
+    regions: list[tuple[int, int, int, int]] = []
+    first, last, weight, paragraphs, bad_run = None, 0, 0, 0, 0
     for index, (unit, kind) in enumerate(zip(units, final, strict=True)):
         if kind == BAD:
             bad_run += unit.kind != SHORT
             if bad_run == GAP_UNITS and first is not None:
-                regions.append((weight, first, last + 1))
-                first, weight = None, 0
+                regions.append((weight, paragraphs, first, last + 1))
+                first, weight, paragraphs = None, 0, 0
             continue
         bad_run, last = 0, index
         if first is None:
             first = index
         if unit.kind != SHORT:
             weight += len(unit.text)
+        paragraphs += unit.kind == GOOD
     if first is not None:
-        regions.append((weight, first, len(units)))
+        regions.append((weight, paragraphs, first, len(units)))
     heaviest = max((region[0] for region in regions), default=0)
-    return [(first, end) for weight, first, end in regions if weight >= SIDE_REGION_SHARE * heaviest]
+    return [
+        (first, end)
+        for weight, paragraphs, first, end in regions
+        if weight >= SIDE_REGION_SHARE * heaviest or paragraphs >= SIDE_REGION_PARAGRAPHS
+    ]
 
 
 def classify_blocks(doc: Document) -> Document:

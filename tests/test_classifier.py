@@ -110,6 +110,20 @@ def test_light_prose_region_apart_from_the_article_goes():
     assert removed_rules(doc)[bio] == "classifier.outside_main"
 
 
+def test_a_section_of_several_paragraphs_apart_from_the_article_stays():
+    table = ["Opening Hours", "Monday Tuesday Thursday", "Summer Season", "Winter Season"]
+    history = [
+        "The lighthouse was built in the eighteen-sixties, when the harbour was still busy with the boats that "
+        "carried coal along the coast, and its first keeper lived in the tower with his wife and six children.",
+        "The lamp was converted to electricity after the war, and the last keeper left in the seventies, when the "
+        "light was automated and the cottage at the foot of the tower was sold to a family from the town.",
+    ]
+    doc = classify_blocks(doc_from("\n\n".join([*PARAGRAPHS, *PARAGRAPHS, *table, *history])))
+    for paragraph in history:
+        assert paragraph in doc.text
+    assert "Summer Season" not in doc.text
+
+
 def test_a_page_without_any_prose_is_left_alone():
     doc = classify_blocks(doc_from("Opening hours\n\nMonday to Friday\n\n9:00 to 17:00"))
     assert doc.removed == []
