@@ -16,7 +16,14 @@ from .config import Config
 from .document import Document, Line, Reject, split_lines
 from .encoding import drop_stray_controls, normalize_whitespace, repair_text
 from .language import BODY_CHARS, detect_language
-from .metadata import find_author_boxes, find_bylines, find_datelines, find_source_lines, find_title
+from .metadata import (
+    find_author_boxes,
+    find_bios_below_headings,
+    find_bylines,
+    find_datelines,
+    find_source_lines,
+    find_title,
+)
 from .quality import failed_threshold, quality_signals
 from .readers import RawDocument
 from .repeats import drop_repeated_lines
@@ -24,7 +31,14 @@ from .repeats import drop_repeated_lines
 MAX_ROUNDS = 8  # line-removing rounds per document; bench-corpus pages take 2-5, the last one removing nothing
 MAX_EXTRA_REPAIRS = 2  # repair rounds after normalisation: cleaning the cleaned text changes nothing
 
-METADATA_STAGES = (find_title, find_bylines, find_source_lines, find_datelines, find_author_boxes)
+METADATA_STAGES = (
+    find_title,
+    find_bylines,
+    find_source_lines,
+    find_datelines,
+    find_author_boxes,
+    find_bios_below_headings,
+)
 
 
 def prepare(raw: RawDocument) -> Document:

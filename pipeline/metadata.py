@@ -409,6 +409,27 @@ BIO_START = re.compile(
 )
 
 
+NAME_THEN_VERB = re.compile(r"(?:[A-ZÀ-Ý][\w'’.-]+ ){0,3}[A-ZÀ-Ý][\w'’.-]+" + BIO_START.pattern)
+
+
+def find_bios_below_headings(doc: Document) -> Document:
+    """The paragraph right below an 'About the author' heading that opens with a name and a verb is the bio."""
+    headings = {entry["line"] for entry in doc.removed if entry["rule"] == "author_box.about_author"}
+    if not headings:
+        return doc
+    numbers = sorted({entry["line"] for entry in doc.removed} | {line.number for line in doc.lines})
+    above = dict(zip(numbers[1:], numbers, strict=False))
+    drop = [
+        index
+        for index, line in enumerate(doc.lines)
+        if above.get(line.number) in headings
+        and NAME_THEN_VERB.match(line.text)
+        and len(line.text.split()) <= MAX_BIO_WORDS
+    ]
+    doc.drop(drop, "author_box.bio_below_heading")
+    return doc
+
+
 def find_author_boxes(doc: Document) -> Document:
     """A name line followed by a bio that starts with that name and a verb ('Jane Doe is …'): an author box.
 

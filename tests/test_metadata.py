@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from conftest import clean_dir
 
+from pipeline.boilerplate import apply_rules, load_rules
 from pipeline.document import Document, split_lines
 from pipeline.extract import extract_html
 from pipeline.metadata import (
     byline_names,
     clean_authors,
     clean_date,
+    find_bios_below_headings,
     find_bylines,
     find_date,
     find_datelines,
@@ -280,3 +282,24 @@ def test_page_authors_and_dates_are_cleaned():
     assert clean_date("2021-03-03T09:14:00+00:00") == "2021-03-03"
     assert clean_date("2004-01-01") is None  # a year alone, padded by the date finder
     assert clean_date("March 2021") is None and clean_date(None) is None
+
+
+@pytest.mark.parametrize(
+    "heading, bio",
+    [
+        ("About the author", "Priya Natarajan has covered city hall for eleven years and teaches a night class in reporting."),
+        ("Über die Autorin", "Anna Weber ist Redakteurin im Ressort Wissen und schreibt über Klima und Landwirtschaft."),
+    ],
+)
+def test_the_bio_right_below_an_about_the_author_heading_goes(heading, bio):
+    paragraph = "The report will be published in full next week, the council said."
+    doc = apply_rules(Document("id", "p.txt", "text", split_lines("\n\n".join([paragraph, heading, bio]))), load_rules())
+    doc = find_bios_below_headings(doc)
+    assert doc.text == paragraph
+    assert {entry["rule"] for entry in doc.removed} == {"author_box.about_author", "author_box.bio_below_heading"}
+
+
+def test_a_paragraph_below_an_about_the_author_heading_that_is_no_bio_stays():
+    text = "About the author\n\nthe story of how the book came to be written is told in the last chapter."
+    doc = find_bios_below_headings(apply_rules(Document("id", "p.txt", "text", split_lines(text)), load_rules()))
+    assert doc.text.startswith("the story of how")
