@@ -47,6 +47,8 @@ def removed(doc: Document) -> dict[str, str]:
         ("Diese Website verwendet Cookies, um Ihnen ein besseres Erlebnis zu bieten.", "cookie.cookie_notice"),
         ("Photo: Jane Smith / Reuters", "credits.photo_caption"),
         ("Foto: Archiv", "credits.photo_caption"),
+        ("Image caption Volunteers sorting donated books in the old library", "credits.caption_label"),
+        ("Media captionThe harbour at dawn", "credits.caption_label"),
         ("Fishing boats in the harbour, photo: Marta Nowak", "credits.credit_line"),
         ("Bildquelle / Shutterstock.com", "credits.credit_line"),
         ("Veröffentlicht am:", "navigation.date_label"),
