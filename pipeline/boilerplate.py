@@ -292,20 +292,29 @@ def drop_error_template(doc: Document) -> Document:
 
 
 def drop_box_text(doc: Document) -> Document:
-    """A short line right between two removed lines of a newsletter or consent box (its heading above,
-    its form field, consent or button below) is the box's own text: "Daily news about ...".
+    """A short line right between two removed lines of a box is the box's own text.
+
+    Newsletter or consent box: its heading above, its form field, consent or button below
+    ("Daily news about ..."). Teaser of another article: a removed line above (its byline,
+    a related heading) and its "Read more" link below.
     """
-    box_lines = {entry["line"]: entry["rule"] for entry in doc.removed if entry["rule"].startswith(BOX_RULES)}
-    if len(box_lines) < 2:
+    removed = {entry["line"]: entry["rule"] for entry in doc.removed}
+    box_lines = {number for number, rule in removed.items() if rule.startswith(BOX_RULES)}
+    teaser_ends = {number for number, rule in removed.items() if rule == "navigation.read_more"}
+    if len(box_lines) < 2 and not teaser_ends:
         return doc
-    numbers = sorted({entry["line"] for entry in doc.removed} | {line.number for line in doc.lines})
+    numbers = sorted({*removed, *(line.number for line in doc.lines)})
     position = {number: index for index, number in enumerate(numbers)}
     marks = {}
     for index, line in enumerate(doc.lines):
         at = position[line.number]
         above, below = numbers[at - 1] if at else None, numbers[at + 1] if at + 1 < len(numbers) else None
-        if above in box_lines and below in box_lines and len(line.text) <= BOX_TEXT_CHARS:
-            marks[index] = box_lines[above].split(".")[0] + ".box_text"
+        if len(line.text) > BOX_TEXT_CHARS or above not in removed:
+            continue
+        if above in box_lines and below in box_lines:
+            marks[index] = removed[above].split(".")[0] + ".box_text"
+        elif below in teaser_ends:
+            marks[index] = "related.teaser_text"
     doc.drop_marked(marks)
     return doc
 

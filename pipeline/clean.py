@@ -97,10 +97,10 @@ class Cleaner:
         """One round of the line-removing stages: rules, metadata, repeated lines, the classifier."""
         doc = apply_rules(doc, self.rules)
         doc = drop_error_template(doc)
-        doc = drop_box_text(doc)
         doc = drop_caption_repeats(doc)
         for stage in METADATA_STAGES:
             doc = stage(doc)
+        doc = drop_box_text(doc)
         doc = drop_repeated_lines(doc, self.frequent_lines, self.config.repeats)
         if self.config.boilerplate.classifier:  # an extractor's output is the main text already, but for a bio
             extracted = doc.metadata.get("extractor") == "trafilatura"

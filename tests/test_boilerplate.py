@@ -258,3 +258,26 @@ def test_a_german_cookie_box_text_goes_but_a_paragraph_beside_one_box_line_stays
     doc = clean("\n\n".join(box + article + ["Newsletter abonnieren"] + ["Weitere Züge folgen im Herbst."]))
     assert removed(doc)["Mit Ihrer Zustimmung helfen Sie uns, die Seite zu verbessern."] == "cookie.box_text"
     assert "Weitere Züge folgen im Herbst." in doc.text
+
+
+def test_teasers_between_their_bylines_and_read_more_links_go():
+    teasers = [
+        "Recommended for you",
+        "Ten ways to sleep better on a night train",
+        "By Tom Harris",
+        "A good pillow and a window seat help, but the real trick is to choose the right carriage.",
+        "Read more",
+        "Why sleeper trains are coming back",
+        "By Ana Lopes",
+        "Rising air fares and a new taste for slow travel have brought the sleeper back to Europe.",
+        "Read more",
+    ]
+    doc = clean("\n\n".join(ARTICLE + teasers))
+    assert doc.text.startswith("\n\n".join(ARTICLE))
+    assert removed(doc)[teasers[3]] == "related.teaser_text"
+    assert removed(doc)[teasers[7]] == "related.teaser_text"
+
+
+def test_the_last_paragraph_above_a_continue_reading_link_stays():
+    doc = clean("\n\n".join([*ARTICLE, "Continue reading"]))
+    assert doc.text == "\n\n".join(ARTICLE)
