@@ -22,6 +22,7 @@ import charset_normalizer
 import ftfy
 from ftfy import chardata
 from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
+from ftfy.chardata import HTML_ENTITY_RE
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False,  # curly quotes are correct text, not damage
@@ -55,7 +56,7 @@ BINARY_SIGNATURES = (
 # The pre-check.  ftfy (with FTFY_CONFIG) can change a text only if one of its fixes
 # has something to act on, so a text with none of these triggers is left as it is:
 #   mojibake repair   -> ftfy's own detector BADNESS_RE (every encoding fix is gated by it)
-#   HTML entities     -> '&'
+#   HTML entities     -> ftfy's own entity pattern HTML_ENTITY_RE ('&amp;', '&#39;'; not a lone '&')
 #   C0/C1 controls, terminal escapes, bidi controls, BOM, ligatures, line separators,
 #   surrogates        -> the characters those fixes replace (from ftfy's own tables)
 #   NFC normalisation -> text that is not NFC
@@ -63,15 +64,20 @@ BINARY_SIGNATURES = (
 # its patterns needs at least one of these characters (accented Latin letters,
 # currency, numeric and box symbols, a few Greek and Cyrillic capitals, never the
 # typographic quotes and dashes of ordinary English text; tests/test_encoding.py checks this).
+# And on a hint line it only runs where MOJIBAKE_PAIR finds something: every pattern of
+# BADNESS_RE needs two non-ASCII characters side by side, except a lone C1 control, 'Ã' or
+# 'Â' before a space, and 'œ' before a non-letter (tests/test_encoding.py checks this too).
 _FTFY_CHARS = sorted(
     {*chardata.CONTROL_CHARS, *chardata.LIGATURES, *range(0x80, 0xA0), 0x1B, 0x2028, 0x2029, *range(0xD800, 0xE000)}
 )
-FTFY_TRIGGER = re.compile("&|[" + "".join(re.escape(chr(code)) for code in _FTFY_CHARS) + "]")
+_FTFY_CLASS = "[" + "".join(re.escape(chr(code)) for code in _FTFY_CHARS) + "]"
+FTFY_TRIGGER = re.compile(f"{HTML_ENTITY_RE.pattern}|{_FTFY_CLASS}")
 MOJIBAKE_HINT = "[{c1}{bad}{law}{currency}{numeric}{upper_accented}{lower_accented}{box}ÙóвВГРСβΒΓΞΟ]".format(
     **MOJIBAKE_CATEGORIES
 )
 MOJIBAKE = re.compile(BADNESS_RE.pattern, BADNESS_RE.flags)
-SUSPECT = re.compile(f"{FTFY_TRIGGER.pattern}|{MOJIBAKE_HINT}")
+MOJIBAKE_PAIR = re.compile(r"[^\x00-\x7f]{2}|[\x80-\x9f]|[ÃÂ] |[Œœ][^A-Za-z]")
+SUSPECT = re.compile(f"&|{_FTFY_CLASS}|{MOJIBAKE_HINT}")  # one character class: a fast scan
 SUSPECT_IF_NOT_NFC = re.compile(r"[^\t\n\x20-\x25\x27-\x7e]")  # any non-ASCII, control or '&'
 
 ODD_SPACE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")  # each becomes a plain space
@@ -203,7 +209,7 @@ def needs_ftfy(line: str) -> bool:
         return not line.isascii() and not unicodedata.is_normalized("NFC", line)
     if FTFY_TRIGGER.search(line) or not unicodedata.is_normalized("NFC", line):
         return True
-    return MOJIBAKE.search(line) is not None
+    return MOJIBAKE_PAIR.search(line) is not None and MOJIBAKE.search(line) is not None
 
 
 def suspect_lines(text: str) -> Iterator[tuple[int, int]]:

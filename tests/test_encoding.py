@@ -19,7 +19,7 @@ from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.encoding import FTFY_CONFIG, MOJIBAKE_HINT, needs_ftfy, normalize_whitespace, repair_text
+from pipeline.encoding import FTFY_CONFIG, MOJIBAKE_HINT, MOJIBAKE_PAIR, needs_ftfy, normalize_whitespace, repair_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 MOJIBAKE_DIR = SHARED / "mojibake"
@@ -121,6 +121,22 @@ def test_badness_never_matches_without_a_hint_character():
     for length in (1, 2, 3):
         for chars in itertools.product(alphabet, repeat=length):
             assert not BADNESS_RE.search("".join(chars)), chars
+
+
+def test_badness_never_matches_without_a_mojibake_pair():
+    """Strings whose non-ASCII characters all stand between ASCII ones (the stand-ins cover every ASCII
+    class BADNESS_RE names) match its patterns only where MOJIBAKE_PAIR finds something."""
+    singles = sorted(ALL_CATEGORY_CHARS | set(MOJIBAKE_CATEGORIES["c1"]) | set("ÂÃÎÐØÙàâóвВГРСβΒΓΞΟāŒœ√≈‚×°"))
+    singles = [ch for ch in singles if not ch.isascii()]
+    stand_ins = ["a", "Z", " ", ".", "!", "1", "_", "\t", "#", ""]
+    for before, after in itertools.product(stand_ins, repeat=2):
+        for middle in singles:
+            text = before + middle + after
+            assert MOJIBAKE_PAIR.search(text) or not BADNESS_RE.search(text), text
+    for first, second in itertools.product(singles, repeat=2):
+        for between in stand_ins[:-1]:
+            text = first + between + second
+            assert MOJIBAKE_PAIR.search(text) or not BADNESS_RE.search(text), text
 
 
 MOJIBAKE_ALPHABET = st.sampled_from(
