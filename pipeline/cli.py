@@ -13,7 +13,6 @@ import sys
 
 from . import __version__
 from .config import ConfigError, config_to_toml, load_config
-from .corpus import FORMAT_CHOICES, check_formats
 from .executors import make_executor
 from .explain import explain_command
 from .progress import ProgressBar, show_progress
@@ -74,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.html and not args.explain:
         parser.error("--html goes with --explain FILE")
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    from .corpus import FORMAT_CHOICES, check_formats  # not on top: worker processes re-import this module
+
     try:
         config = load_config(args.config)
         if args.drop_duplicates:
