@@ -83,37 +83,37 @@ def _prefix(values: np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(values, dtype=np.int64)))
 
 
-def _ngrams_at(hashes: np.ndarray, positions: np.ndarray, n: int) -> np.ndarray:
-    """A hash of the n-gram starting at each of these positions."""
-    grams = hashes[positions]
-    for offset in range(1, n):
-        grams = grams * _NGRAM_MULTIPLIER + hashes[positions + offset]
-    return grams
-
-
 def _occurrences(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each element: the index of the first equal element, and how many equal elements there are."""
-    if len(values) == 0:
-        return values.astype(np.intp), values.astype(np.intp)
-    order = np.argsort(values)
+    """For each element: the index of the first equal element, and how many equal elements there are.
+
+    Called for every document and n, on short arrays: plain ndarray methods, no numpy helpers
+    written in Python (np.diff, np.flatnonzero, np.concatenate), which cost more than the work here.
+    """
+    size = len(values)
+    order = values.argsort()
     ordered = values[order]
-    new_group = np.concatenate(([True], ordered[1:] != ordered[:-1]))
-    starts = np.flatnonzero(new_group)
-    group = np.empty(len(values), dtype=np.intp)
-    group[order] = np.cumsum(new_group) - 1
-    return np.minimum.reduceat(order, starts)[group], np.diff(starts, append=len(values))[group]
+    new_group = np.empty(size, dtype=bool)
+    new_group[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
+    starts = new_group.nonzero()[0]
+    sizes = np.empty_like(starts)
+    sizes[:-1] = starts[1:] - starts[:-1]
+    sizes[-1:] = size - starts[-1:]
+    group = np.empty(size, dtype=np.intp)
+    group[order] = new_group.cumsum() - 1
+    firsts = np.minimum.reduceat(order, starts) if size else starts
+    return firsts[group], sizes[group]
 
 
-def _scan_duplicates(positions, first, counts, chars, n: int) -> int:
+def _scan_duplicates(positions, first, chars, n: int) -> int:
     """datatrove's find_all_duplicate: left to right, an n-gram already seen adds its characters and
     the scan jumps n words.  Only n-grams that occur more than once can ever be "seen", so only their
-    positions are visited here; the result is the same as scanning every position.
+    positions are given here; the result is the same as scanning every position.
     """
     repeated = 0
     next_start = 0
     seen: set[int] = set()
-    repeats = counts > 1
-    visits = zip(positions[repeats].tolist(), first[repeats].tolist(), chars[repeats].tolist(), strict=True)
+    visits = zip(positions.tolist(), first.tolist(), chars.tolist(), strict=True)
     for position, gram, length in visits:
         if position < next_start:
             continue
@@ -129,31 +129,37 @@ def _repetition(hashes: np.ndarray, lengths: np.ndarray, total_chars: int) -> di
     """Top n-gram and duplicate n-gram character fractions from word hashes and word lengths.
 
     Each n only looks at the positions whose (n-1)-gram occurs more than once, since an n-gram
-    cannot repeat where its first n-1 words do not: one full pass, then ever smaller ones.
+    cannot repeat where its first n-1 words do not: one full pass, then ever smaller ones.  An
+    n-gram's hash is its (n-1)-gram's hash times _NGRAM_MULTIPLIER plus its last word's hash.
     """
     signals: dict[str, float] = {}
     cumulative = _prefix(lengths)
     positions = np.arange(len(hashes))
+    grams = hashes
     for n in (*TOP_NGRAMS, *DUP_NGRAMS):
-        positions = positions[positions + n <= len(hashes)]
+        inside = positions + n <= len(hashes)
+        positions, grams = positions[inside], grams[inside]
         if len(positions) == 0 and n in DUP_NGRAMS:  # nothing repeats any more
             signals[f"dup_{n}_gram_char_frac"] = 0.0
             continue
-        first, counts = _occurrences(_ngrams_at(hashes, positions, n))
+        grams = grams * _NGRAM_MULTIPLIER + hashes[positions + n - 1]
+        first, counts = _occurrences(grams)
         chars = cumulative[positions + n] - cumulative[positions]  # the n words' characters
+        repeats = counts > 1
         if n in TOP_NGRAMS:
             if len(hashes) < n:
                 top = 0
-            elif len(counts) and counts.max() > 1:
-                best = first[counts == counts.max()].min()  # ties go to the n-gram seen first
-                top = (int(chars[best]) + n - 1) * int(counts.max())
+            elif repeats.any():
+                most = counts.max()
+                best = first[counts == most].min()  # ties go to the n-gram seen first
+                top = (int(chars[best]) + n - 1) * int(most)
             else:
                 top = int(cumulative[n]) + n - 1  # nothing repeats: the first n-gram, once
             signals[f"top_{n}_gram_char_frac"] = _ratio(top, total_chars)
         else:
-            repeated = _scan_duplicates(positions, first, counts, chars, n)
+            repeated = _scan_duplicates(positions[repeats], first[repeats], chars[repeats], n)
             signals[f"dup_{n}_gram_char_frac"] = _ratio(repeated, total_chars)
-        positions = positions[counts > 1]
+        positions, grams = positions[repeats], grams[repeats]
     return signals
 
 
