@@ -56,7 +56,7 @@ def word_mask(data: np.ndarray) -> np.ndarray:
     Separators among non-ASCII characters: U+00A0-U+00BF (no-break space, « », ¡ ¿, ©, °),
     U+2000-U+207F (typographic spaces, dashes, curly quotes, …, •) and U+3000-U+303F (CJK punctuation).
     """
-    word = _WORD_BYTE[data]
+    word = _WORD_BYTE.take(data)  # take(): indexing, faster
     lead, second = data[:-1], data[1:]
     latin1 = np.flatnonzero((lead == 0xC2) & (second >= 0xA0))
     general = np.flatnonzero((lead[:-1] == 0xE2) & (second[:-1] <= 0x81) & (second[:-1] >= 0x80))
@@ -96,7 +96,7 @@ def word_hashes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
     """A 64-bit hash of every word, from prefix sums of a polynomial hash (mod 2**64)."""
     powers, inverses = _cached_powers() if len(data) < _CACHED_POWERS else _compute_powers(len(data) + 1)
     prefix = np.concatenate(([_U64(0)], np.cumsum(data * powers[: len(data)], dtype=np.uint64)))
-    return _mix((prefix[ends] - prefix[starts]) * inverses[starts])
+    return _mix((prefix.take(ends) - prefix.take(starts)) * inverses.take(starts))
 
 
 def ngram_hashes(words: np.ndarray, n: int) -> np.ndarray:

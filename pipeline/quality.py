@@ -75,7 +75,7 @@ def _stop_word_hashes(language: str | None) -> np.ndarray | None:
 
 def _count_in(values: np.ndarray, ordered: np.ndarray) -> int:
     """How many values occur in the sorted array `ordered`."""
-    found = ordered[np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)]
+    found = ordered.take(np.minimum(np.searchsorted(ordered, values), len(ordered) - 1))
     return int(np.count_nonzero(found == values))
 
 
@@ -86,12 +86,13 @@ def _prefix(values: np.ndarray) -> np.ndarray:
 def _occurrences(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each element: the index of the first equal element, and how many equal elements there are.
 
-    Called for every document and n, on short arrays: plain ndarray methods, no numpy helpers
-    written in Python (np.diff, np.flatnonzero, np.concatenate), which cost more than the work here.
+    Called for every document and n, on short arrays: plain ndarray methods (take() rather than
+    indexing with an index array), no numpy helpers written in Python (np.diff, np.flatnonzero),
+    which cost more than the work here.
     """
     size = len(values)
     order = values.argsort()
-    ordered = values[order]
+    ordered = values.take(order)
     new_group = np.empty(size, dtype=bool)
     new_group[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
@@ -102,7 +103,7 @@ def _occurrences(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     group = np.empty(size, dtype=np.intp)
     group[order] = new_group.cumsum() - 1
     firsts = np.minimum.reduceat(order, starts) if size else starts
-    return firsts[group], sizes[group]
+    return firsts.take(group), sizes.take(group)
 
 
 def _scan_duplicates(positions, first, chars, n: int) -> int:
@@ -142,9 +143,9 @@ def _repetition(hashes: np.ndarray, lengths: np.ndarray, total_chars: int) -> di
         if len(positions) == 0 and n in DUP_NGRAMS:  # nothing repeats any more
             signals[f"dup_{n}_gram_char_frac"] = 0.0
             continue
-        grams = grams * _NGRAM_MULTIPLIER + hashes[positions + n - 1]
+        grams = grams * _NGRAM_MULTIPLIER + hashes.take(positions + n - 1)
         first, counts = _occurrences(grams)
-        chars = cumulative[positions + n] - cumulative[positions]  # the n words' characters
+        chars = cumulative.take(positions + n) - cumulative.take(positions)  # the n words' characters
         repeats = counts > 1
         if n in TOP_NGRAMS:
             if len(hashes) < n:
@@ -171,9 +172,9 @@ def quality_signals(text: str, language: str | None) -> dict:
     data = utf8_bytes(text)
     word, starts, ends = word_spans(data)
     n_words = len(starts)
-    char_starts = _prefix(~_CONTINUATION[data])
-    lengths = char_starts[ends] - char_starts[starts]
-    letters = _prefix(_LETTER[data] & word)
+    char_starts = _prefix(~_CONTINUATION.take(data))
+    lengths = char_starts.take(ends) - char_starts.take(starts)
+    letters = _prefix(_LETTER.take(data) & word)
     lower = utf8_bytes(text.lower())
     if len(lower) != len(data):  # lower-casing changed byte lengths (rare): re-split the lower-cased text
         _, lower_starts, lower_ends = word_spans(lower)
@@ -186,7 +187,7 @@ def quality_signals(text: str, language: str | None) -> dict:
     signals = {
         "word_count": n_words,
         "mean_word_length": round(float(lengths.mean()), 3) if n_words else 0.0,
-        "alpha_word_ratio": _ratio(int(np.count_nonzero(letters[ends] > letters[starts])), n_words),
+        "alpha_word_ratio": _ratio(int(np.count_nonzero(letters.take(ends) > letters.take(starts))), n_words),
         "stop_word_ratio": (
             _ratio(_count_in(word_hashes(lower, lower_starts, lower_ends), stop_words), n_words)
             if stop_words is not None
