@@ -204,6 +204,8 @@ def needs_ftfy(line: str) -> bool:
 
     >>> needs_ftfy("plain ‘quoted’ text, Müller and café"), needs_ftfy("donâ€™t"), needs_ftfy("a &amp; b")
     (False, True, True)
+    >>> needs_ftfy("Tom & Jerry"), needs_ftfy("Crème brûlée à la carte")  # no entity; accents, but no mojibake pair
+    (False, False)
     """
     if SUSPECT.search(line) is None:
         return not line.isascii() and not unicodedata.is_normalized("NFC", line)
