@@ -40,11 +40,15 @@ class Document:
         if not marks:
             return
         lines = self.lines
+        kept: list[Line] = []
+        start = 0  # lines[start:] are not yet copied to `kept`
         for index in sorted(marks):
             if 0 <= index < len(lines):
                 line = lines[index]
                 self.removed.append({"rule": marks[index], "text": line.text, "line": line.number})
-        self.lines = [line for index, line in enumerate(lines) if index not in marks]
+                kept += lines[start:index]
+                start = index + 1
+        self.lines = kept + lines[start:]
 
     @property
     def text(self) -> str:

@@ -295,5 +295,5 @@ def normalize_whitespace(text: str) -> str:
     text = DROPPED_CHARACTER.sub("", ODD_SPACE.sub(" ", text))  # faster than str.translate
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = "\n".join([line.strip() for line in MULTI_SPACE.sub(" ", text).split("\n")]).strip()
+    text = "\n".join(map(str.strip, MULTI_SPACE.sub(" ", text).split("\n"))).strip()
     return BLANK_LINES.sub("\n\n", text)
