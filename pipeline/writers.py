@@ -33,9 +33,12 @@ def remove_temporary_files(directory: str | Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
+_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)  # records are trees
+
+
 def json_line(record: dict) -> str:
     """One JSONL line: UTF-8 as is, keys in a fixed order, no trailing spaces."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _LINE_ENCODER.encode(record) + "\n"
 
 
 def write_jsonl(path: str | Path, records: Iterable[dict]) -> int:
