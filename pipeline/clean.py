@@ -74,30 +74,36 @@ class Cleaner:
         """All stages in order (a raw document is prepared first); a Reject when nothing worth keeping is left.
 
         Removing furniture can change what the context-dependent stages see (a line near the
-        end, a short line between two paragraphs), so the stages run again on the cleaned text
+        end, a short line between two paragraphs), so these stages run again on the cleaned text
         until they remove nothing more (at most MAX_ROUNDS times, to bound the work on pathological
-        pages): cleaning the cleaned text again changes nothing.
+        pages): cleaning the cleaned text again changes nothing.  The rule stages need no second
+        round: no line they kept matches a rule.
         """
         doc = prepare(raw) if isinstance(raw, RawDocument) else raw
         if not doc.lines:
             return Reject(doc.source, "empty", "no text after decoding and whitespace normalisation")
         arrived = dict(doc.metadata)
-        doc = self.remove_furniture(doc)
+        doc = self.remove_by_context(self.remove_rule_matches(doc))
         for _ in range(MAX_ROUNDS - 1):
             if not (doc.lines and doc.removed):
                 break
-            fresh = split_lines(doc.text)  # the cleaned text as the stages would read it from a file
-            again = self.remove_furniture(replace(doc, lines=fresh, metadata=dict(arrived), removed=[]))
+            fresh = renumbered(doc.lines)  # the cleaned text's lines as the stages would read them from a file
+            again = self.remove_by_context(replace(doc, lines=fresh, metadata=dict(arrived), removed=[]))
             if not again.removed:
                 break
             doc = merge_round(doc, fresh, again)
         return self.filter(doc)
 
-    def remove_furniture(self, doc: Document) -> Document:
-        """One round of the line-removing stages: rules, metadata, repeated lines, the classifier."""
-        doc = apply_rules(doc, self.rules)
-        doc = drop_error_template(doc)
-        doc = drop_caption_repeats(doc)
+    def remove_rule_matches(self, doc: Document) -> Document:
+        """The rule tables' furniture, and what it reveals: an error template, captions shown twice.
+
+        Every line a rule matches goes (with the section, tail or zone it opens), so on the kept
+        lines these stages find nothing more.
+        """
+        return drop_caption_repeats(drop_error_template(apply_rules(doc, self.rules)))
+
+    def remove_by_context(self, doc: Document) -> Document:
+        """The stages that judge a line by the lines around it: metadata, box text, repeated lines, the classifier."""
         for stage in METADATA_STAGES:
             doc = stage(doc)
         doc = drop_box_text(doc)
@@ -125,6 +131,23 @@ class Cleaner:
         if failed:
             return Reject(doc.source, f"quality.{failed}", f"{failed} = {doc.signals[failed]}")
         return doc
+
+
+def renumbered(lines: list[Line]) -> list[Line]:
+    """The lines numbered as `split_lines` numbers the document's text (a blank line between blocks).
+
+    >>> [(l.number, l.block) for l in renumbered([Line(3, 1, "a"), Line(7, 1, "b"), Line(9, 4, "c")])]
+    [(1, 0), (2, 0), (4, 1)]
+    """
+    fresh = []
+    number = block = 0
+    for index, line in enumerate(lines):
+        if index and line.block != lines[index - 1].block:
+            number += 1
+            block += 1
+        number += 1
+        fresh.append(Line(number, block, line.text))
+    return fresh
 
 
 def merge_round(doc: Document, fresh: list[Line], again: Document) -> Document:

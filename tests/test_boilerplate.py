@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.boilerplate import apply_rules, load_rules
 from pipeline.clean import Cleaner
@@ -281,3 +283,27 @@ def test_teasers_between_their_bylines_and_read_more_links_go():
 def test_the_last_paragraph_above_a_continue_reading_link_stays():
     doc = clean("\n\n".join([*ARTICLE, "Continue reading"]))
     assert doc.text == "\n\n".join(ARTICLE)
+
+
+FURNITURE = [
+    "2 Kommentare",  # zone
+    "Leave a reply",  # zone
+    "Error 404",  # tail
+    "Related stories",  # section
+    "Tags: ferries, rail",  # section
+    "Share on Facebook",
+    "Read more",
+    "Photo: Ana Ruiz / Reuters",  # contains
+    "Nice piece",
+    "Night buses return to the old town",
+]
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
+@given(st.lists(st.tuples(st.sampled_from(ARTICLE + FURNITURE), st.sampled_from(["\n", "\n\n"])), max_size=14))
+def test_no_kept_line_matches_a_rule(lines):
+    """What lets later cleaning rounds skip the rule stages: every line a rule matches goes, whatever its scope."""
+    text = "".join(line + end for line, end in lines)
+    rules = load_rules()
+    doc = apply_rules(Document("id", "page.txt", "text", split_lines(text)), rules)
+    assert all(rules.match(line.text) is None for line in doc.lines)

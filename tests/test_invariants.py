@@ -13,9 +13,9 @@ from conftest import ROOT, SEEDS, clean_dir
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.clean import Cleaner, prepare, to_record
+from pipeline.clean import Cleaner, prepare, renumbered, to_record
 from pipeline.config import Config
-from pipeline.document import Reject
+from pipeline.document import Document, Reject, split_lines
 from pipeline.readers import InputFile, RawDocument, read_documents
 
 CLEANER = Cleaner(Config())
@@ -113,6 +113,15 @@ def test_a_later_round_keeps_input_line_numbers():
     assert record["publisher"] == "Harbour Times"
     assert all(input_lines[number - 1] == entry["text"] for entry in record["removed"] for number in [entry["line"]])
     assert "Source:" not in record["text"] and LINES[1] in record["text"]
+
+
+@SETTINGS
+@given(article_text, st.lists(st.integers(0, 40), max_size=30))
+def test_a_later_round_numbers_the_kept_lines_as_their_text(text, drops):
+    """`renumbered` (used instead of splitting the cleaned text again) numbers lines as `split_lines` would."""
+    lines = split_lines(text)
+    kept = [line for index, line in enumerate(lines) if index not in drops]
+    assert renumbered(kept) == split_lines(Document("id", "p", "text", kept).text)
 
 
 @SETTINGS
