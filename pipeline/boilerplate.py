@@ -62,7 +62,7 @@ class RuleSet:
     whole_line: tuple[tuple[re.Pattern, Rule], ...]
     contained: tuple[tuple[re.Pattern, Rule], ...] = ()
     unfiltered: tuple[tuple[re.Pattern, Rule], ...] = ()  # the `contains` rules without required literals
-    literals: re.Pattern | None = None  # any required literal of the other `contains` rules, in lower case
+    literals: re.Pattern | None = None  # finds any required literal of the other `contains` rules (lower case)
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
     def match(self, text: str) -> Rule | None:
@@ -166,14 +166,39 @@ def load_rules(extra_files: tuple[str, ...] = (), disable: tuple[str, ...] = ())
 
     contained = compiled(True)
     required = {rule.id: required_literals(rule.pattern) for _, rule in contained}
-    literals = sorted({literal for found in required.values() for literal in found})
+    literals = {literal for found in required.values() for literal in found}
     return RuleSet(
         tuple(rules),
         compiled(False),
         contained,
         tuple((pattern, rule) for pattern, rule in contained if not required[rule.id]),
-        re.compile("|".join(map(re.escape, literals))) if literals else None,
+        literal_finder(literals) if literals else None,
     )
+
+
+def literal_finder(literals: set[str]) -> re.Pattern:
+    """An expression found in a text where any of the literals is: the shortest ones, those with no other
+    literal inside them (a text holding a literal holds those inside it), written as a trie."""
+    shortest = {literal for literal in literals if not any(other in literal for other in literals - {literal})}
+    return re.compile(trie_pattern(shortest))
+
+
+def trie_pattern(literals: set[str]) -> str:
+    """An expression finding any of the literals (none the beginning of another), written as a trie.
+
+    One branch per first character, each followed by the rest of its literals: the re module
+    tries one branch at a position instead of all of them.
+
+    >>> trie_pattern({"cookies", "comment", "inbox"})
+    '(?:co(?:mment|okies)|inbox)'
+    """
+    if literals == {""}:
+        return ""
+    rests: dict[str, set[str]] = {}
+    for literal in sorted(literals):
+        rests.setdefault(literal[0], set()).add(literal[1:])
+    branches = [re.escape(first) + trie_pattern(rest) for first, rest in rests.items()]
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
 def required_literals(pattern: str) -> tuple[str, ...]:

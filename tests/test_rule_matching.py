@@ -7,7 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.boilerplate import ASCII_FOLD, MAX_RULE_LINE_CHARS, load_rules, required_literals
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.boilerplate import ASCII_FOLD, MAX_RULE_LINE_CHARS, literal_finder, load_rules, required_literals
 
 
 def reference_verdict(rules, text: str):
@@ -98,3 +101,10 @@ def test_ascii_fold_covers_every_character_ignorecase_equates_with_ascii():
         equal = set(re.findall(re.escape(char), everything, re.IGNORECASE))
         folded_to = {other for other in equal if other.translate(ASCII_FOLD) == char.lower()}
         assert equal == folded_to, char
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.sets(st.text("abc .", min_size=1, max_size=4), min_size=1, max_size=8), st.text("abc .(", max_size=30))
+def test_the_literal_finder_finds_a_text_holding_a_literal(literals, text):
+    found = literal_finder(literals).search(text)
+    assert (found is not None) == any(literal in text for literal in literals)
