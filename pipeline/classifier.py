@@ -53,7 +53,8 @@ SIDE_REGION_SHARE = 0.3  # a region apart from the main one is kept when it weig
 SIDE_REGION_PARAGRAPHS = 2  # ... or holds this many good paragraphs (a long page's other sections)
 
 WORD = re.compile(r"\w+")
-SENTENCE_END = re.compile(r"[.!?…。！？:;][\"'”’»)\]]*$")
+SENTENCE_MARKS = tuple(".!?…。！？:;")  # a sentence ends with one of these ...
+CLOSERS = "\"'”’»)]"  # ... and perhaps closing quotes and brackets
 SENTENCE_INSIDE = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s")
 CONTINUES = re.compile(r"^[\W\d_]*[a-zà-öø-ÿ,.;:)\]]")
 CUT_MID_PHRASE = re.compile(r"[a-zà-öø-ÿ,–—-]$")
@@ -87,6 +88,11 @@ class Unit:
     reason: str = ""
 
 
+def ends_sentence(text: str) -> bool:
+    """The text ends like a sentence: a full stop, question mark, colon, ... and perhaps closing quotes or brackets."""
+    return text.rstrip(CLOSERS).endswith(SENTENCE_MARKS)
+
+
 def continues_sentence(previous: str, line: str) -> bool:
     """The previous line does not end a sentence and this one goes on with it.
 
@@ -94,7 +100,7 @@ def continues_sentence(previous: str, line: str) -> bool:
     line is a sentence's beginning cut off mid-phrase (several words, ending in lower case
     or a comma or dash), as before a link with a name in it.
     """
-    if SENTENCE_END.search(previous):
+    if ends_sentence(previous):
         return False
     return CONTINUES.match(line) is not None or (
         CUT_MID_PHRASE.search(previous) is not None and previous.count(" ") >= MID_PHRASE_WORDS - 1
@@ -137,7 +143,7 @@ def stopword_density(text: str, stopwords: frozenset[str]) -> float:
     if not words:
         return 0.0
     if not stopwords:
-        return NO_STOPLIST_SENTENCE_DENSITY if SENTENCE_END.search(text) or SENTENCE_INSIDE.search(text) else 0.0
+        return NO_STOPLIST_SENTENCE_DENSITY if ends_sentence(text) or SENTENCE_INSIDE.search(text) else 0.0
     return sum(map(stopwords.__contains__, words)) / len(words)
 
 
@@ -165,7 +171,7 @@ def judge_text(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
     A text that reads as a sentence (ends like one) needs fewer stop words to count as prose.
     """
     words = text.split()
-    sentence = SENTENCE_END.search(text) is not None
+    sentence = ends_sentence(text)
     if len(text) < LONG_CHARS and COPYRIGHT.search(text):
         kind, reason = BAD, "copyright"
     elif separator_count(text) > MENU_SEPARATOR_SHARE * len(words):
@@ -220,7 +226,7 @@ def mark_prose_runs(units: list[Unit]) -> None:
     A removed line inside the run (an ad label, a caption) does not break it.
     """
     real = [unit for unit in units if unit.reason not in ("removed", "code")]
-    flags = [unit.kind == NEAR and SENTENCE_END.search(unit.text) is not None for unit in real]
+    flags = [unit.kind == NEAR and ends_sentence(unit.text) for unit in real]
     for first, end in runs(flags):
         if end - first >= PROSE_RUN:
             for unit in real[first:end]:
@@ -245,7 +251,7 @@ def runs(flags: list[bool]) -> list[tuple[int, int]]:
 
 def is_menu_item(text: str) -> bool:
     """Short, no sentence end, starts with a capital (ingredient or step lists start lower case or with digits)."""
-    return len(text) < MENU_ITEM_CHARS and not SENTENCE_END.search(text) and text[:1].isupper()
+    return len(text) < MENU_ITEM_CHARS and not ends_sentence(text) and text[:1].isupper()
 
 
 def mark_menu_runs(units: list[Unit]) -> None:
@@ -284,7 +290,7 @@ def neighbours(kinds: list[str], skip: set[str]) -> tuple[list[str], list[str]]:
 def mark_headings(units: list[Unit]) -> None:
     """A short unit that does not end a sentence, right before a good unit, is its heading: near."""
     for unit, following in pairwise(units):
-        if unit.kind == SHORT and following.kind == GOOD and not SENTENCE_END.search(unit.text):
+        if unit.kind == SHORT and following.kind == GOOD and not ends_sentence(unit.text):
             unit.kind = NEAR
 
 

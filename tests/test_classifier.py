@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.boilerplate import apply_rules, load_rules
 from pipeline.classifier import (
@@ -14,6 +18,7 @@ from pipeline.classifier import (
     classify_blocks,
     classify_unit,
     drop_author_bios,
+    ends_sentence,
     make_units,
     reads_as_code,
     stopword_density,
@@ -310,3 +315,9 @@ def test_a_passage_in_another_language_is_judged_by_its_own_stop_words():
     for paragraph in german + english:
         assert paragraph in doc.text
     assert "Impressum" not in doc.text
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.text(".!?…。！？:;\"'”’»)]a- \t", max_size=12))
+def test_a_sentence_end_is_a_mark_then_only_closing_quotes_or_brackets(text):
+    assert ends_sentence(text) == (re.search(r"[.!?…。！？:;][\"'”’»)\]]*$", text) is not None)
