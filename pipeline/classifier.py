@@ -359,12 +359,17 @@ def main_regions(units: list[Unit], final: list[str]) -> list[tuple[int, int]]:
     ]
 
 
+@lru_cache(maxsize=1)  # a round whose stages before the classifier removed nothing sees the text it saw last
+def page_language(text: str) -> str | None:
+    """The language of the page's text, for its stop words."""
+    return detect_language(text)[0]
+
+
 def classify_blocks(doc: Document) -> Document:
     """Remove the units the classifier finds to be furniture; nothing when no unit reads as prose."""
     if not doc.lines:
         return doc
-    language, _ = detect_language(doc.text)
-    stopwords = stopwords_for(language)
+    stopwords = stopwords_for(page_language(doc.text))
     units = make_units(doc)
     for unit in units:
         if unit.reason != "removed":
