@@ -52,17 +52,18 @@ class RuleSet:
 
     A line's verdict is the first whole-line rule matching all of it, else the `contains` rule
     found leftmost in it (the first such rule on a tie): what one alternation of the rules would
-    find, but separate expressions are searched much faster than one alternation.  Most lines
-    hold none of the literal text the `contains` rules require: a line in which one scan finds
-    none of it is searched only for the rules without such text.  Lines repeat (menus,
-    footers across a site's pages), so verdicts are remembered by line text.
+    find, but separate expressions are tried much faster than one alternation.  Most rules
+    require one of a few literal texts (words of the phrases they describe): one scan finds the
+    literals a line holds, and only the rules requiring none or one of those are tried.  Lines
+    repeat (menus, footers across a site's pages), so verdicts are remembered by line text.
     """
 
     rules: tuple[Rule, ...]
-    whole_line: tuple[tuple[re.Pattern, Rule], ...]
-    contained: tuple[tuple[re.Pattern, Rule], ...] = ()
-    unfiltered: tuple[tuple[re.Pattern, Rule], ...] = ()  # the `contains` rules without required literals
-    literals: re.Pattern | None = None  # finds any required literal of the other `contains` rules (lower case)
+    compiled: tuple[tuple[re.Pattern, Rule], ...]  # the whole-line rules, then the `contains` rules
+    whole_lines: int  # how many of `compiled` are whole-line rules
+    always: frozenset[int] = frozenset()  # positions in `compiled` of the rules requiring no literal
+    literals: re.Pattern | None = None  # finds each literal (lower case) that the other rules require ...
+    requiring: dict = field(default_factory=dict)  # ... and, for each, the positions of the rules it stands for
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
     def match(self, text: str) -> Rule | None:
@@ -79,15 +80,15 @@ class RuleSet:
     def _match(self, text: str) -> Rule | None:
         if len(text) > MAX_RULE_LINE_CHARS:
             return None
+        held = self.literals.findall(text.translate(ASCII_FOLD)) if self.literals is not None else ()
         stripped = text.rstrip(" :|")
-        for pattern, rule in self.whole_line:
-            if pattern.fullmatch(stripped):
-                return rule
-        contained = self.contained
-        if self.literals is not None and self.literals.search(text.translate(ASCII_FOLD)) is None:
-            contained = self.unfiltered
         best, best_start = None, len(text) + 1
-        for pattern, rule in contained:
+        for position in sorted(self.always.union(*map(self.requiring.__getitem__, held))):
+            pattern, rule = self.compiled[position]
+            if position < self.whole_lines:
+                if pattern.fullmatch(stripped):
+                    return rule
+                continue
             found = pattern.search(text)
             if found is not None and found.start() < best_start:
                 best, best_start = rule, found.start()
@@ -161,26 +162,31 @@ def load_rules(extra_files: tuple[str, ...] = (), disable: tuple[str, ...] = ())
         rules.extend(_read_rules(text, path))
     rules = [rule for rule in rules if rule.id not in disable and rule.family not in disable]
 
-    def compiled(contains: bool) -> tuple[tuple[re.Pattern, Rule], ...]:
-        return tuple((re.compile(rule.pattern, re.IGNORECASE), rule) for rule in rules if rule.contains == contains)
-
-    contained = compiled(True)
-    required = {rule.id: required_literals(rule.pattern) for _, rule in contained}
-    literals = {literal for found in required.values() for literal in found}
+    ordered = [rule for rule in rules if not rule.contains] + [rule for rule in rules if rule.contains]
+    required = [required_literals(rule.pattern) for rule in ordered]
     return RuleSet(
         tuple(rules),
-        compiled(False),
-        contained,
-        tuple((pattern, rule) for pattern, rule in contained if not required[rule.id]),
-        literal_finder(literals) if literals else None,
+        tuple((re.compile(rule.pattern, re.IGNORECASE), rule) for rule in ordered),
+        sum(not rule.contains for rule in rules),
+        frozenset(position for position, found in enumerate(required) if not found),
+        *literal_index(required),
     )
 
 
-def literal_finder(literals: set[str]) -> re.Pattern:
-    """An expression found in a text where any of the literals is: the shortest ones, those with no other
-    literal inside them (a text holding a literal holds those inside it), written as a trie."""
+def literal_index(required: list[tuple[str, ...]]) -> tuple[re.Pattern | None, dict[str, frozenset[int]]]:
+    """A scan finding the literals a text holds, and for each literal it finds, the positions in `required`
+    it stands for: a text holding one of required[i] yields a literal standing for i.
+
+    The scan looks for the shortest literals only, those with no other literal inside them (a
+    text holding a literal holds those inside it), written as a trie.
+    """
+    literals = {literal for found in required for literal in found}
     shortest = {literal for literal in literals if not any(other in literal for other in literals - {literal})}
-    return re.compile(trie_pattern(shortest))
+    requiring = {
+        held: frozenset(position for position, found in enumerate(required) if any(held in text for text in found))
+        for held in shortest
+    }
+    return (re.compile(f"(?=({trie_pattern(shortest)}))") if shortest else None), requiring
 
 
 def trie_pattern(literals: set[str]) -> str:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.boilerplate import ASCII_FOLD, MAX_RULE_LINE_CHARS, literal_finder, load_rules, required_literals
+from pipeline.boilerplate import ASCII_FOLD, MAX_RULE_LINE_CHARS, literal_index, load_rules, required_literals
 
 
 def reference_verdict(rules, text: str):
@@ -73,6 +73,41 @@ def test_verdicts_are_those_of_one_alternation_of_all_rules():
     assert matched > checked // 3  # the lines do exercise the rules
 
 
+# Pieces of furniture phrases and of prose: a line made of a few of them may or may not match a rule.
+PIECES = [
+    "Read more",
+    "Share on",
+    "Facebook",
+    "Photo: Ana Ruiz",
+    "/ Reuters",
+    "© 2023",
+    "we use cookies",
+    "sign up for our",
+    "newsletter",
+    "3 comments",
+    "Home »",
+    "the news",
+    "ad",
+    "Tags:",
+    "page 2 of 9",
+    "powered by",
+    "all rights reserved",
+    "x",
+    "ok",
+    "Kommentare",
+    "we earn a commission",
+    ".",
+    "|",
+    "Sie",
+]
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=6).map(" ".join))
+def test_verdicts_on_lines_made_of_furniture_pieces(text):
+    rules = replace(load_rules(), verdicts={})
+    assert rules.match(text) == reference_verdict(rules, text), text
+
 def test_a_long_s_still_finds_a_contains_rule(tmp_path):
     extra = tmp_path / "extra.toml"
     extra.write_text('[promo]\nrules = [{ id = "deal", scope = "line", contains = true, pattern = "\\\\bbest deals\\\\b" }]\n')
@@ -104,7 +139,18 @@ def test_ascii_fold_covers_every_character_ignorecase_equates_with_ascii():
 
 
 @settings(max_examples=300, deadline=None, database=None, derandomize=True)
-@given(st.sets(st.text("abc .", min_size=1, max_size=4), min_size=1, max_size=8), st.text("abc .(", max_size=30))
-def test_the_literal_finder_finds_a_text_holding_a_literal(literals, text):
-    found = literal_finder(literals).search(text)
-    assert (found is not None) == any(literal in text for literal in literals)
+@given(
+    st.lists(st.sets(st.text("abc .", min_size=1, max_size=4), max_size=3).map(tuple), min_size=1, max_size=6),
+    st.text("abc .(", max_size=30),
+)
+def test_a_rule_is_tried_on_every_text_holding_one_of_its_literals(required, text):
+    scan, requiring = literal_index(required)
+    tried = set().union(*(requiring[held] for held in scan.findall(text))) if scan else set()
+    assert {position for position, found in enumerate(required) if any(literal in text for literal in found)} <= tried
+    assert all(required[position] for position in tried)
+
+
+def test_a_rule_is_not_tried_on_a_text_without_its_literals():
+    scan, requiring = literal_index([("cookies", "privacy"), ("comment",), ()])
+    assert [requiring[held] for held in scan.findall("Leave a comment")] == [{1}]
+    assert scan.findall("We use cookies") == ["cookies"] and requiring["cookies"] == {0}
