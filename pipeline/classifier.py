@@ -77,7 +77,7 @@ REMOVED = "removed"  # stands in for lines an earlier stage removed
 TRANSPARENT_REMOVALS = {"repeats.corpus_line"}  # removals that leave no trace for the context
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """Consecutive kept lines judged together; `reason` says why a bad unit is bad."""
 
@@ -116,23 +116,19 @@ def make_units(doc: Document) -> list[Unit]:
     units: list[Unit] = []
     lines = doc.lines
     removed = sorted(entry["line"] for entry in doc.removed if entry["rule"] not in TRANSPARENT_REMOVALS)
-
-    def removed_between(low: int, high: int) -> bool:
-        return bisect_right(removed, low) < bisect_left(removed, high)
-
     start = 0
     for index in range(1, len(lines) + 1):
         if index < len(lines):
             previous, line = lines[index - 1], lines[index]
-            same_block = previous.block == line.block
-            if same_block and continues_sentence(previous.text, line.text):
+            if previous.block == line.block and continues_sentence(previous.text, line.text):
                 continue
         low = lines[start - 1].number if start else 0
-        if removed_between(low, lines[start].number):
+        if removed and bisect_right(removed, low) < bisect_left(removed, lines[start].number):
             units.append(Unit(start, start, "", REMOVED, "removed"))
-        units.append(Unit(start, index, " ".join(line.text for line in lines[start:index])))
+        text = lines[start].text if index - start == 1 else " ".join([line.text for line in lines[start:index]])
+        units.append(Unit(start, index, text))
         start = index
-    if lines and removed_between(lines[-1].number, removed[-1] + 1 if removed else 0):
+    if lines and removed and removed[-1] > lines[-1].number:
         units.append(Unit(len(lines), len(lines), "", REMOVED, "removed"))
     return units
 

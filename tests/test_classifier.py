@@ -178,6 +178,15 @@ def test_lines_removed_by_rules_still_count_as_furniture_around_what_is_left():
     assert all(paragraph in doc.text for paragraph in PARAGRAPHS)
 
 
+def test_removed_lines_stand_in_as_empty_units_where_they_were():
+    doc = doc_from("Menu\nHome\nThe ferry was ordered\nby Harbour Lines\nlast spring.\nSport\nFooter\nEnd\nLast")
+    for index, rule in [(8, "footer.copyright"), (6, "repeats.corpus_line"), (3, "navigation.x"), (1, "x.y")]:
+        doc.drop([index], rule)  # "Last", "Footer" (leaves no trace), a line inside a sentence, "Home"
+    units = [(unit.text, unit.reason) for unit in make_units(doc)]
+    removed = ("", "removed")
+    assert units == [("Menu", ""), removed, ("The ferry was ordered last spring.", ""), ("Sport", ""), ("End", ""), removed]
+
+
 def test_a_sentence_cut_before_a_capitalised_link_is_one_unit():
     doc = doc_from("The new ferry was ordered by\nHarbour Lines\nlast spring.\nNews\nSport")
     texts = [unit.text for unit in make_units(doc)]
