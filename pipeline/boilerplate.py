@@ -26,7 +26,7 @@ ERROR_PAGE_PROSE_WORDS = 12  # a line this long ending like a sentence is articl
 # IGNORECASE matches an ASCII character only with its other case and these four: İ ı K(elvin) ſ (checked
 # by a test).  Folding them keeps every character in place.
 ASCII_FOLD = str.maketrans(string.ascii_uppercase + "\u0130\u0131\u212a\u017f", string.ascii_lowercase + "iiks")
-PREFILTER_CHARS = 3  # a required literal shorter than this is in too many lines to spare a search
+PREFILTER_CHARS = 3  # a required literal shorter than this (see `rarity`) is in too many lines to spare a search
 REMEMBERED_LINES = 100_000  # verdicts kept per process (forgotten all at once beyond this)
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 BOX_RULES = ("newsletter.", "cookie.", "comments.form_text")  # parts of a sign-up or consent box
@@ -208,22 +208,28 @@ def trie_pattern(literals: set[str]) -> str:
 
 
 def required_literals(pattern: str) -> tuple[str, ...]:
-    """Lower-case ASCII texts of which every match of the pattern holds one (none when not known or too short).
+    """Lower-case texts of which every match of the pattern holds one (none when not known or too common).
 
     Under IGNORECASE a line can match an ASCII literal only where the line folded with
-    ASCII_FOLD holds the literal in lower case, so a line without any of them needs no search.
+    ASCII_FOLD holds the literal in lower case, and a character without case (©, €) only
+    where the line holds it: a line without any of the texts needs no search.
     """
     found = _required(_parser.parse(pattern, re.IGNORECASE))
-    return found if found and min(map(len, found)) >= PREFILTER_CHARS else ()
+    return found if found and min(map(rarity, found)) >= PREFILTER_CHARS else ()
+
+
+def rarity(literal: str) -> int:
+    """How seldom a literal is in a line, as a length: a symbol counts PREFILTER_CHARS ('/' is rarer than 'ap')."""
+    return sum(1 if char.isalnum() or char.isspace() else PREFILTER_CHARS for char in literal)
 
 
 def _required(parsed) -> tuple[str, ...] | None:
-    """What every match of a parsed sequence holds: a run of ASCII literal characters, or what an
-    alternation (each branch), a group or a repeat done at least once requires; the most selective."""
+    """What every match of a parsed sequence holds: a run of literal characters (ASCII or without case),
+    or what an alternation (each branch), a group or a repeat done at least once requires; the rarest."""
     options: list[tuple[str, ...]] = []
     run: list[str] = []
     for op, argument in parsed:
-        if op is LITERAL and argument < 128:
+        if op is LITERAL and (argument < 128 or chr(argument).lower() == chr(argument) == chr(argument).upper()):
             run.append(chr(argument).lower())
             continue
         if run:
@@ -242,7 +248,7 @@ def _required(parsed) -> tuple[str, ...] | None:
             options.append(found)
     if run:
         options.append(("".join(run),))
-    return max(options, key=lambda literals: min(map(len, literals)), default=None)
+    return max(options, key=lambda literals: min(map(rarity, literals)), default=None)
 
 
 def word_count(text: str) -> int:

@@ -127,6 +127,16 @@ def test_required_literals():
     assert required_literals(r"(photo|\w+) credit") == (" credit",)
     assert required_literals(r"(photo|\w+)") == ()  # one branch requires nothing
     assert required_literals(r"(?:crédit|credit) photo") == (" photo",)  # é breaks the literal run
+    assert required_literals(r"©|copyright \d{4}") == ("©", "copyright ")  # © has no case: only © matches it
+    assert required_literals(r"[\s(](ap|afp)\s*/\s*\w+") == ("/",)  # a symbol is rarer than two letters
+    assert required_literals(r"\s(ap|afp)\s") == ()
+
+
+def test_ignorecase_equates_a_character_without_case_only_with_itself():
+    everything = "".join(map(chr, range(0x110000)))
+    for char in "©€→/中":
+        assert char.lower() == char == char.upper()
+        assert set(re.findall(re.escape(char), everything, re.IGNORECASE)) == {char}
 
 
 def test_ascii_fold_covers_every_character_ignorecase_equates_with_ascii():
