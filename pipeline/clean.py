@@ -120,7 +120,7 @@ class Cleaner:
             if any(entry["rule"].startswith("error_page.") for entry in doc.removed):
                 return Reject(doc.source, "error_page", "the page is only an error template")
             return Reject(doc.source, "empty_after_cleaning", f"all {len(doc.removed)} lines were furniture")
-        words = len(text.split())
+        words = len(text.split(maxsplit=self.config.filters.min_words))  # counted up to min_words + 1
         if words < self.config.filters.min_words:
             return Reject(doc.source, "too_short", f"{words} words < filters.min_words")
         language, confidence = detect_language(text, BODY_CHARS)

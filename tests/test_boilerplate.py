@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from pipeline.boilerplate import apply_rules, load_rules
 from pipeline.clean import Cleaner
-from pipeline.config import Config, ConfigError
+from pipeline.config import Config, ConfigError, config_from_dict
 from pipeline.document import Document, Reject, split_lines
 from pipeline.readers import RawDocument
 
@@ -185,6 +185,15 @@ def test_error_page_alone_is_rejected_as_error_page():
     assert isinstance(result, Reject)
     assert result.reason == "error_page"
 
+
+
+@pytest.mark.parametrize("min_words, rejected", [(2 * len(ARTICLE[0].split()) + 1, True), (len(ARTICLE[0].split()), False)])
+def test_a_page_under_min_words_is_rejected_with_its_word_count(min_words, rejected):
+    cleaner = Cleaner(config_from_dict({"filters": {"min_words": min_words}}))
+    result = cleaner.clean(RawDocument("page.txt", "text", f"{ARTICLE[0]}\n\n{ARTICLE[0]}", {}))
+    assert isinstance(result, Reject) == rejected
+    if rejected:
+        assert (result.reason, result.detail) == ("too_short", f"{2 * len(ARTICLE[0].split())} words < filters.min_words")
 
 @pytest.mark.parametrize(
     "page",
