@@ -356,7 +356,7 @@ def main_regions(units: list[Unit], final: list[str]) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=1)  # a round whose stages before the classifier removed nothing sees the text it saw last
-def page_language(text: str) -> str | None:
+def guess_language(text: str) -> str | None:
     """The language of the page's text, for its stop words."""
     return detect_language(text)[0]
 
@@ -365,7 +365,8 @@ def classify_blocks(doc: Document) -> Document:
     """Remove the units the classifier finds to be furniture; nothing when no unit reads as prose."""
     if not doc.lines:
         return doc
-    stopwords = stopwords_for(page_language(doc.text))
+    language = guess_language(doc.text)
+    stopwords = stopwords_for(language)
     units = make_units(doc)
     for unit in units:
         if unit.reason != "removed":
