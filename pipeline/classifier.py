@@ -193,10 +193,19 @@ remembered_judge = lru_cache(maxsize=REMEMBERED_UNITS)(judge_text)
 
 def judge_in_own_language(unit: Unit, page_language: str | None) -> None:
     """A long passage in another language than the page's (an English review on a German blog, a quote)
-    is judged by the stop words of its own language."""
-    language, _ = detect_language(unit.text)
+    is judged by the stop words of its own language (remembered as unit verdicts are)."""
+    text = unit.text
+    language = remembered_language(text) if len(text) <= REMEMBERED_CHARS else passage_language(text)
     if language != page_language:
         classify_unit(unit, stopwords_for(language))
+
+
+def passage_language(text: str) -> str | None:
+    """The language of a passage by itself."""
+    return detect_language(text)[0]
+
+
+remembered_language = lru_cache(maxsize=REMEMBERED_UNITS)(passage_language)  # as remembered_judge
 
 
 def mark_author_bios(units: list[Unit]) -> None:
