@@ -35,8 +35,8 @@ from .document import Document
 from .language import detect_language
 from .stopwords import stopwords_for
 
-REMEMBERED_UNITS = 10_000  # unit verdicts kept per process (least recently used forgotten) ...
-REMEMBERED_CHARS = 2_000  # ... for units up to this long: at most ~20 MB of text
+REMEMBERED_UNITS = 10_000  # unit verdicts and passage languages kept per process (least recently used forgotten) ...
+REMEMBERED_CHARS = 2_000  # ... for units up to this long: at most ~20 MB of text each
 SHORT_CHARS = 50  # below this a unit is too short to judge by itself
 LONG_CHARS = 200  # a good unit is at least this long (shorter dense ones are `near`)
 STOP_LOW = 0.25  # stop-word density below this: not prose
