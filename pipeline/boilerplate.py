@@ -174,37 +174,38 @@ def load_rules(extra_files: tuple[str, ...] = (), disable: tuple[str, ...] = ())
 
 
 def literal_index(required: list[tuple[str, ...]]) -> tuple[re.Pattern | None, dict[str, frozenset[int]]]:
-    """A scan finding the literals a text holds, and for each literal it finds, the positions in `required`
-    it stands for: a text holding one of required[i] yields a literal standing for i.
+    """A scan finding the literals a text holds, and for each literal it finds, the positions i in
+    `required` whose literals the text then holds: exactly those i with one of required[i] in the text.
 
-    The scan looks for the shortest literals only, those with no other literal inside them (a
-    text holding a literal holds those inside it), written as a trie.
+    At each position the scan finds the longest literal starting there (a trie, greedy), which
+    stands for the literals it begins with too.
     """
     literals = {literal for found in required for literal in found}
-    shortest = {literal for literal in literals if not any(other in literal for other in literals - {literal})}
     requiring = {
-        held: frozenset(position for position, found in enumerate(required) if any(held in text for text in found))
-        for held in shortest
+        held: frozenset(position for position, found in enumerate(required) if held.startswith(found))
+        for held in literals
     }
-    return (re.compile(f"(?=({trie_pattern(shortest)}))") if shortest else None), requiring
+    return (re.compile(f"(?=({trie_pattern(literals)}))") if literals else None), requiring
 
 
 def trie_pattern(literals: set[str]) -> str:
-    """An expression finding any of the literals (none the beginning of another), written as a trie.
+    """An expression matching any of the literals, the longest one where several begin at one place.
 
     One branch per first character, each followed by the rest of its literals: the re module
     tries one branch at a position instead of all of them.
 
-    >>> trie_pattern({"cookies", "comment", "inbox"})
-    '(?:co(?:mment|okies)|inbox)'
+    >>> trie_pattern({"cookies", "comment", "comments", "inbox"})
+    '(?:co(?:mment(?:s)?|okies)|inbox)'
     """
-    if literals == {""}:
-        return ""
     rests: dict[str, set[str]] = {}
     for literal in sorted(literals):
-        rests.setdefault(literal[0], set()).add(literal[1:])
+        if literal:
+            rests.setdefault(literal[0], set()).add(literal[1:])
+    if not rests:
+        return ""
     branches = [re.escape(first) + trie_pattern(rest) for first, rest in rests.items()]
-    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{body})?" if "" in literals else body
 
 
 def required_literals(pattern: str) -> tuple[str, ...]:
