@@ -62,7 +62,7 @@ class RuleSet:
     compiled: tuple[tuple[re.Pattern, Rule], ...]  # the whole-line rules, then the `contains` rules
     whole_lines: int  # how many of `compiled` are whole-line rules
     always: frozenset[int] = frozenset()  # positions in `compiled` of the rules requiring no literal
-    literals: re.Pattern | None = None  # finds each literal (lower case) that the other rules require ...
+    literals: re.Pattern | None = None  # finds the literals (lower case) the other rules require ...
     requiring: dict = field(default_factory=dict)  # ... and, for each, the positions of the rules it stands for
     verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
