@@ -341,12 +341,10 @@ def drop_box_text(doc: Document) -> Document:
     teaser_ends = {number for number, rule in removed.items() if rule == "navigation.read_more"}
     if len(box_lines) < 2 and not teaser_ends:
         return doc
-    numbers = sorted({*removed, *(line.number for line in doc.lines)})
-    position = {number: index for index, number in enumerate(numbers)}
+    line_above, line_below = doc.lines_around()
     marks = {}
     for index, line in enumerate(doc.lines):
-        at = position[line.number]
-        above, below = numbers[at - 1] if at else None, numbers[at + 1] if at + 1 < len(numbers) else None
+        above, below = line_above.get(line.number), line_below.get(line.number)
         if len(line.text) > BOX_TEXT_CHARS or above not in removed:
             continue
         if above in box_lines and below in box_lines:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is three times slower to create
@@ -49,6 +50,17 @@ class Document:
                 kept += lines[start:index]
                 start = index + 1
         self.lines = kept + lines[start:]
+
+    def lines_around(self) -> tuple[dict[int, int], dict[int, int]]:
+        """For each line number, kept or removed, the number of the line right above and right below it.
+
+        >>> removed = [{"rule": "menu.x", "text": "Home", "line": 3}]
+        >>> Document("id", "a.txt", "text", [Line(1, 0, "a"), Line(5, 1, "b")], removed=removed).lines_around()
+        ({3: 1, 5: 3}, {1: 3, 3: 5})
+        """
+        numbers = sorted({entry["line"] for entry in self.removed} | {line.number for line in self.lines})
+        pairs = list(pairwise(numbers))
+        return {below: above for above, below in pairs}, dict(pairs)
 
     @property
     def text(self) -> str:

@@ -417,8 +417,7 @@ def find_bios_below_headings(doc: Document) -> Document:
     headings = {entry["line"] for entry in doc.removed if entry["rule"] == "author_box.about_author"}
     if not headings:
         return doc
-    numbers = sorted({entry["line"] for entry in doc.removed} | {line.number for line in doc.lines})
-    above = dict(zip(numbers[1:], numbers, strict=False))
+    above, _ = doc.lines_around()
     drop = [
         index
         for index, line in enumerate(doc.lines)
