@@ -7,7 +7,8 @@
 Each variant runs as its own process tree, measured from outside: wall time, CPU
 seconds of the whole tree (`os.wait4` of the variant, which includes its reaped
 workers), and peak memory of the tree (RSS of the process and its children,
-sampled every 50 ms).  Floor A reads every file and writes JSONL; floor B also
+sampled every 50 ms; also apart: the main process, which holds the reduce state, and
+the largest worker, whose caches are bounded).  Floor A reads every file and writes JSONL; floor B also
 runs `ftfy.fix_text` on every document.
 """
 
@@ -55,24 +56,26 @@ def floor(corpus: str, output: str, fix: bool) -> None:
 
 
 def measure(command: list[str]) -> dict:
-    """Run a command; wall seconds, CPU seconds and peak RSS (MB) of its whole process tree."""
+    """Run a command; wall seconds, CPU seconds and peak RSS (MB) of its whole process tree, its main process
+    and its largest child."""
     started = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
-    peak = 0
+    peak = peak_main = peak_child = 0
     done = threading.Event()
 
     def sample():
-        nonlocal peak
+        nonlocal peak, peak_main, peak_child
         root = psutil.Process(process.pid)
         while not done.is_set():
             try:
-                tree = [root, *root.children(recursive=True)]
-                total = 0
-                for member in tree:
+                sizes = []
+                for member in [root, *root.children(recursive=True)]:
                     with contextlib.suppress(psutil.Error):
-                        total += member.memory_info().rss
-                peak = max(peak, total)
+                        sizes.append(member.memory_info().rss)
+                peak = max(peak, sum(sizes))
+                peak_main = max(peak_main, sizes[0] if sizes else 0)
+                peak_child = max(peak_child, *sizes[1:], 0)
             except psutil.Error:
                 pass
             done.wait(0.05)
@@ -85,7 +88,8 @@ def measure(command: list[str]) -> dict:
     sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bench: {' '.join(command)} failed with status {status}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": peak / 1e6}
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"wall": wall, "cpu": cpu, "peak_mb": peak / 1e6, "main_mb": peak_main / 1e6, "child_mb": peak_child / 1e6}
 
 
 def reduce_state(output: Path) -> float:
@@ -168,6 +172,10 @@ def main() -> None:
         for name in [name for name in by_size[small] if name in by_size[large]]:
             ratio = by_size[large][name]["peak_mb"] / by_size[small][name]["peak_mb"]
             print(f"- {name}: {ratio:.2f}x")
+            if name.startswith("pipeline"):
+                for part, key in (("main process", "main_mb"), ("largest worker", "child_mb")):
+                    sizes = by_size[small][name][key], by_size[large][name][key]
+                    print(f"  - {part}: {sizes[0]:.0f} MB -> {sizes[1]:.0f} MB")
 
 
 if __name__ == "__main__":
