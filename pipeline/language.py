@@ -28,11 +28,16 @@ AUTOMATON_DEPTH = 6  # longest byte string the model's automaton tracks (checked
 
 @dataclass(frozen=True)
 class LanguageModel:
-    """py3langid's model as arrays: automaton (next state per state and byte), feature per state, weights."""
+    """py3langid's model as arrays: automaton by rows of 256 bytes, feature per transition, weights.
 
-    next_state: np.ndarray  # next_state[row_start[state] + byte]
-    row_start: np.ndarray
-    feature: np.ndarray  # feature index reached in each state, -1 for none
+    py3langid's automaton has many states sharing one row of transitions, so the walk keeps the
+    row's offset (row * 256) and steps with one lookup: the next row is `next_row[offset + byte]`;
+    the feature counted at a position is the one of the state the last step reaches, `final_feature`.
+    """
+
+    start: int  # offset of the start state's row
+    next_row: np.ndarray  # row of the state reached from row r by byte b, at r * 256 + b
+    final_feature: np.ndarray  # feature index of that state, -1 for none
     weights: np.ndarray  # features x languages, log-probabilities
     prior: np.ndarray  # languages
     languages: tuple[str, ...]
@@ -56,15 +61,45 @@ def model() -> LanguageModel:
             aliases.append((first[code], index))
         else:
             first[code] = index
+    next_state = np.asarray(source.tk_nextmove)  # views of py3langid's arrays, no copies
+    row_of_state = np.asarray(source.tk_row)  # uint16 for this model's 38,346 rows
     return LanguageModel(
-        next_state=np.asarray(source.tk_nextmove, dtype=np.int32),
-        row_start=np.asarray(source.tk_row, dtype=np.int32) << 8,
-        feature=np.asarray(source.tk_output, dtype=np.int32),
+        start=int(row_of_state[0]) << 8,
+        next_row=row_of_state.take(next_state),
+        final_feature=np.asarray(source.tk_output, dtype=np.int32).take(next_state),
         weights=np.ascontiguousarray(source.nb_ptc, dtype=np.float32),
         prior=np.asarray(source.nb_pc, dtype=np.float32),
         languages=languages,
         aliases=tuple(aliases),
     )
+
+
+def feature_counts(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The model's features found in the UTF-8 bytes (ascending) and how often each occurs."""
+    lm = model()
+    octets = np.frombuffer(data, dtype=np.uint8)
+    size = len(octets)
+    offsets = np.full(size, lm.start, dtype=np.int32)
+    for back in range(min(AUTOMATON_DEPTH, size) - 1, 0, -1):  # step over the byte `back` places before
+        window = offsets[back:]  # updated in place
+        window += octets[: size - back]
+        np.left_shift(lm.next_row.take(window), 8, out=window, dtype=np.int32)
+    offsets += octets
+    features = lm.final_feature.take(offsets)
+    features.sort()
+    return _runs(features[features.searchsorted(0) :])  # without the -1 of no feature
+
+
+def _runs(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of a sorted array and how often each occurs (np.unique without its sort)."""
+    new = np.empty(len(ordered), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    starts = new.nonzero()[0]
+    counts = np.empty(len(starts), dtype=np.intp)
+    counts[:-1] = starts[1:] - starts[:-1]
+    counts[-1:] = len(ordered) - starts[-1:]
+    return ordered.take(starts), counts
 
 
 def probabilities(text: str) -> np.ndarray:
@@ -73,16 +108,7 @@ def probabilities(text: str) -> np.ndarray:
     if text.isupper():
         text = text.lower()
     data = unicodedata.normalize("NFC", text).encode("utf-8", errors="surrogatepass")
-    octets = np.frombuffer(data, dtype=np.uint8).astype(np.int32)
-    size = len(octets)
-    states = np.zeros(size, dtype=np.int32)
-    for back in range(min(AUTOMATON_DEPTH, size) - 1, -1, -1):  # step over the byte `back` places before
-        window = states[back:]  # updated in place: no temporary arrays
-        np.take(lm.row_start, window, out=window)
-        window += octets[: size - back]
-        np.take(lm.next_state, window, out=window)
-    features = lm.feature.take(states)
-    found, counts = np.unique(features[features >= 0], return_counts=True)
+    found, counts = feature_counts(data)
     if len(found):  # take(): the same rows as weights[found], gathered twice as fast
         scores = np.log1p(counts.astype(np.float32)) @ lm.weights.take(found, axis=0) + lm.prior
     else:

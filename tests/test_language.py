@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from py3langid.langid import visit_counts
 
-from pipeline.language import AUTOMATON_DEPTH, SAMPLE_CHARS, detect_language, identifier, model, probabilities, sample
+from pipeline.language import (
+    AUTOMATON_DEPTH,
+    SAMPLE_CHARS,
+    detect_language,
+    feature_counts,
+    identifier,
+    model,
+    probabilities,
+    sample,
+)
 
 PARAGRAPHS = {
     "en": "The ferry between the two islands will run every hour this summer, and the operator has promised "
@@ -69,15 +79,29 @@ def test_same_answers_as_py3langid():
 
 def test_automaton_depth_covers_the_model():
     """Breadth-first from the start state: no state is first reached by a string longer than AUTOMATON_DEPTH."""
-    lm = model()
-    depth = np.full(len(lm.row_start), -1)
+    source = identifier()
+    next_state = np.asarray(source.tk_nextmove)
+    row_start = np.asarray(source.tk_row).astype(np.intp) << 8
+    depth = np.full(len(row_start), -1)
     depth[0], frontier, level = 0, np.array([0]), 0
     while len(frontier):
-        reached = lm.next_state[lm.row_start[frontier][:, None] + np.arange(256)]
+        reached = next_state[row_start[frontier][:, None] + np.arange(256)]
         frontier = np.unique(reached[depth[reached] < 0])
         level += 1
         depth[frontier] = level
     assert depth.min() >= 0 and depth.max() == AUTOMATON_DEPTH
+
+
+def test_feature_counts_are_py3langid_walks():
+    """The walk by rows finds exactly the features py3langid's byte-by-byte walk visits."""
+    source = identifier()
+    texts = [*PARAGRAPHS.values(), "Ünïcödé ñ ß 漢字 текст ελληνικά", "ab", "", "a"]
+    for text in texts:
+        data = text.encode("utf-8")
+        expected = visit_counts(source.tk_nextmove, source._rowbase, source.tk_output, data) or {}
+        found, counts = feature_counts(data)
+        assert dict(zip(found.tolist(), counts.tolist(), strict=True)) == dict(expected)
+        assert found.tolist() == sorted(expected)
 
 
 def test_the_record_language_is_measured_on_the_whole_body(monkeypatch):
