@@ -83,30 +83,23 @@ def _prefix(values: np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(values, dtype=np.int64)))
 
 
-def _occurrences(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each element: the index of the first equal element, and how many equal elements there are.
+def _sorted_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The values' argsort order, and along it where each run of equal values starts (True), with a
+    True after the last run: a value is alone where its run starts and the next one starts too.
 
     Called for every document and n, on short arrays: plain ndarray methods (take() rather than
-    indexing with an index array), no numpy helpers written in Python (np.diff, np.flatnonzero),
+    indexing with an index array), no numpy helpers written in Python (np.diff, np.unique),
     which cost more than the work here.
     """
-    size = len(values)
     order = values.argsort()
     ordered = values.take(order)
-    new_group = np.empty(size, dtype=bool)
-    new_group[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new_group[1:])
-    starts = new_group.nonzero()[0]
-    sizes = np.empty_like(starts)
-    sizes[:-1] = starts[1:] - starts[:-1]
-    sizes[-1:] = size - starts[-1:]
-    group = np.empty(size, dtype=np.intp)
-    group[order] = new_group.cumsum() - 1
-    firsts = np.minimum.reduceat(order, starts) if size else starts
-    return firsts.take(group), sizes.take(group)
+    run_start = np.empty(len(values) + 1, dtype=bool)
+    run_start[0] = run_start[-1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=run_start[1:-1])
+    return order, run_start
 
 
-def _scan_duplicates(positions, first, chars, n: int) -> int:
+def _scan_duplicates(positions, grams, chars, n: int) -> int:
     """datatrove's find_all_duplicate: left to right, an n-gram already seen adds its characters and
     the scan jumps n words.  Only n-grams that occur more than once can ever be "seen", so only their
     positions are given here; the result is the same as scanning every position.
@@ -114,7 +107,7 @@ def _scan_duplicates(positions, first, chars, n: int) -> int:
     repeated = 0
     next_start = 0
     seen: set[int] = set()
-    visits = zip(positions.tolist(), first.tolist(), chars.tolist(), strict=True)
+    visits = zip(positions.tolist(), grams.tolist(), chars.tolist(), strict=True)
     for position, gram, length in visits:
         if position < next_start:
             continue
@@ -138,29 +131,31 @@ def _repetition(hashes: np.ndarray, lengths: np.ndarray, total_chars: int) -> di
     positions = np.arange(len(hashes))
     grams = hashes
     for n in (*TOP_NGRAMS, *DUP_NGRAMS):
-        inside = positions + n <= len(hashes)
-        positions, grams = positions[inside], grams[inside]
-        if len(positions) == 0 and n in DUP_NGRAMS:  # nothing repeats any more
+        inside = positions.searchsorted(len(hashes) - n, side="right")  # the n-grams within the text
+        positions, grams = positions[:inside], grams[:inside]
+        if inside == 0 and n in DUP_NGRAMS:  # nothing repeats any more
             signals[f"dup_{n}_gram_char_frac"] = 0.0
             continue
-        grams = grams * _NGRAM_MULTIPLIER + hashes.take(positions + n - 1)
-        first, counts = _occurrences(grams)
-        chars = cumulative.take(positions + n) - cumulative.take(positions)  # the n words' characters
-        repeats = counts > 1
+        grams = grams * _NGRAM_MULTIPLIER + hashes.take(positions + (n - 1))
+        order, run_start = _sorted_runs(grams)
+        repeats = np.empty(inside, dtype=bool)
+        repeats[order] = ~(run_start[:-1] & run_start[1:])
         if n in TOP_NGRAMS:
             if len(hashes) < n:
                 top = 0
             elif repeats.any():
+                starts = run_start.nonzero()[0]
+                counts = starts[1:] - starts[:-1]
                 most = counts.max()
-                best = first[counts == most].min()  # ties go to the n-gram seen first
-                top = (int(chars[best]) + n - 1) * int(most)
+                best = int(positions[np.minimum.reduceat(order, starts[:-1])[counts == most].min()])
+                top = (int(cumulative[best + n] - cumulative[best]) + n - 1) * int(most)  # ties: seen first
             else:
                 top = int(cumulative[n]) + n - 1  # nothing repeats: the first n-gram, once
             signals[f"top_{n}_gram_char_frac"] = _ratio(top, total_chars)
-        else:
-            repeated = _scan_duplicates(positions[repeats], first[repeats], chars[repeats], n)
-            signals[f"dup_{n}_gram_char_frac"] = _ratio(repeated, total_chars)
         positions, grams = positions[repeats], grams[repeats]
+        if n in DUP_NGRAMS:
+            chars = cumulative.take(positions + n) - cumulative.take(positions)  # the n words' characters
+            signals[f"dup_{n}_gram_char_frac"] = _ratio(_scan_duplicates(positions, grams, chars, n), total_chars)
     return signals
 
 

@@ -89,6 +89,17 @@ def test_repetition_signals_match_datatrove_definitions(index):
         assert signals[name] == pytest.approx(expected, abs=1e-4), name
 
 
+def test_repetition_signals_match_datatrove_on_highly_repetitive_texts():
+    """Few distinct words: many ties for the top n-gram, overlapping repeats and jumps in the scan."""
+    rng = random.Random(11)
+    for _ in range(200):
+        words = [rng.choice(["ab", "c", "déf", "g"]) for _ in range(rng.randrange(1, 60))]
+        text = "".join(word + rng.choice("  \n") for word in words).strip()
+        signals = quality_signals(text, None)
+        for name, expected in reference_signals(text).items():
+            assert signals[name] == pytest.approx(expected, abs=1e-4), (name, text)
+
+
 def test_repetition_signals_by_hand():
     text = "a b c a b c"  # 11 characters
     signals = quality_signals(text, None)
