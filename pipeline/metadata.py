@@ -126,6 +126,7 @@ DATE_FORMS = (  # (pattern, order of the captured day/month/year groups)
     (re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)"), "dmy"),
     (re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)"), "numeric"),
 )
+YEAR = re.compile(r"\d{4}")  # every form in DATE_FORMS holds one
 
 
 def find_date(text: str, language: str = "en") -> tuple[str, int, int] | None:
@@ -139,6 +140,8 @@ def find_date(text: str, language: str = "en") -> tuple[str, int, int] | None:
     >>> find_date("Publicado el 3 de mayo de 2022", "es")[0], find_date("03/05/2022") is None
     ('2022-05-03', True)
     """
+    if YEAR.search(text) is None:  # every form holds a four-digit year: most lines need no search for a month name
+        return None
     best = None
     for pattern, order in DATE_FORMS:
         found = pattern.search(text)

@@ -7,6 +7,7 @@ Spanish); expected.json holds what each must give, read off the texts by hand.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from pipeline.boilerplate import apply_rules, load_rules
 from pipeline.document import Document, split_lines
 from pipeline.extract import extract_html
 from pipeline.metadata import (
+    DATE_FORMS,
     byline_names,
     clean_authors,
     clean_date,
@@ -151,6 +153,12 @@ def test_long_sentence_after_a_name_is_not_a_byline():
 def test_find_date(text, language, expected):
     found = find_date(text, language)
     assert (found[0] if found else None) == expected
+
+
+def test_every_date_form_requires_a_four_digit_year():
+    # find_date skips a text without four digits in a row, which no form could match then
+    for pattern, _ in DATE_FORMS:
+        assert re.search(r"\(\\d\{4\}\)(?![?*]|\{0)", pattern.pattern), pattern.pattern
 
 
 @pytest.mark.parametrize(
