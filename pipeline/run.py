@@ -19,6 +19,7 @@ directory without report.json holds an unfinished run.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -48,6 +49,9 @@ from .writers import (
 )
 
 TOP_REMOVED_LINES = 10  # most frequent removed lines kept per rule and shard, for the report
+# The stages make almost no reference cycles, but the caches hold many long-lived objects, which
+# Python's default thresholds rescan in a full collection every few hundred documents (4% of a run).
+GC_THRESHOLDS = (50_000, 20, 100)
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ def count_shard(shard: Shard, context: CountContext) -> tuple[int, np.ndarray, n
     The prepared documents are kept in the work directory, so the cleaning pass reads them
     instead of reading and repairing every file a second time.
     """
+    gc.set_threshold(*GC_THRESHOLDS)
     arrays = []
     with atomic_open(work_path(context.work_dir, "prepared", shard.index)) as prepared:
         for record in _prepared_records(shard, context.config):
@@ -156,6 +161,7 @@ def _load_counts(path: Path) -> tuple[int, np.ndarray, np.ndarray]:
 
 def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
     """Map step of cleaning: records to a part file, everything else in the returned ShardResult."""
+    gc.set_threshold(*GC_THRESHOLDS)
     config = context.config
     cleaner = Cleaner(config, context.frequent_lines)
     result = ShardResult(shard.index)
