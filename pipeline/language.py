@@ -4,18 +4,29 @@ py3langid scores a text by walking its byte automaton in Python, about 0.5 s per
 module runs the same model with numpy and gives the same answers (tests/test_language.py
 compares them): the automaton's state after a byte depends only on the last `AUTOMATON_DEPTH`
 bytes, so every position's state is found by stepping all positions at once from the start
-state over their preceding bytes.  The record's language is measured on the whole body (up to
-`BODY_CHARS`); where a quick guess is enough (the classifier's stop-word list), a long text is
-represented by `SAMPLE_WINDOWS` windows spread evenly from its beginning to its end, cut at
-spaces, `SAMPLE_CHARS` characters in all.
+state over their preceding bytes.  Converting py3langid's compressed model takes most of a
+second, so the converted arrays are cached beside the installed packages (`MODEL_CACHE`) and
+memory-mapped by later processes, which then share their pages.
+
+The record's language is measured on the whole body (up to `BODY_CHARS`); where a quick guess
+is enough (the classifier's stop-word list), a long text is represented by `SAMPLE_WINDOWS`
+windows spread evenly from its beginning to its end, cut at spaces, `SAMPLE_CHARS` characters
+in all.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import math
+import shutil
+import sys
+import tempfile
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
 
@@ -24,6 +35,9 @@ SAMPLE_CHARS = 3000  # enough to choose a stop-word list (the classifier)
 BODY_CHARS = 1_000_000  # the record's language is measured on the whole body up to this size
 SAMPLE_WINDOWS = 6
 AUTOMATON_DEPTH = 6  # longest byte string the model's automaton tracks (checked by a test)
+MODEL_CACHE = Path(sys.prefix) / "share" / "clean-corpus" / "langid"  # in the venv: one per environment
+MODEL_FORMAT = 1  # raise when the conversion below changes: older caches are then ignored
+MODEL_ARRAYS = ("next_row", "final_feature", "weights", "prior")
 
 
 @dataclass(frozen=True)
@@ -52,6 +66,17 @@ def identifier():
 
 @lru_cache(maxsize=1)
 def model() -> LanguageModel:
+    """The converted model: memory-mapped from its cache, else converted (and cached where the cache is writable)."""
+    folder = MODEL_CACHE / f"py3langid-{version('py3langid')}-format-{MODEL_FORMAT}"
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        return load_model(folder)
+    converted = convert_model()
+    with contextlib.suppress(OSError):
+        save_model(converted, folder)
+    return converted
+
+
+def convert_model() -> LanguageModel:
     source = identifier()
     languages = tuple(source.nb_classes)
     first: dict[str, int] = {}
@@ -71,6 +96,32 @@ def model() -> LanguageModel:
         prior=np.asarray(source.nb_pc, dtype=np.float32),
         languages=languages,
         aliases=tuple(aliases),
+    )
+
+
+def save_model(lm: LanguageModel, folder: Path) -> None:
+    """Write the model's arrays and fields to `folder`, all at once (a rename), so readers never see half."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder.parent))
+    staging.chmod(0o755)  # readable by everyone who uses the environment, like the packages beside it
+    fields = {name: value for name, value in asdict(lm).items() if name not in MODEL_ARRAYS}
+    (staging / "fields.json").write_text(json.dumps(fields), encoding="utf-8")
+    for name in MODEL_ARRAYS:
+        np.save(staging / f"{name}.npy", getattr(lm, name))
+    try:
+        staging.rename(folder)
+    except OSError:  # another process cached it first
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def load_model(folder: Path) -> LanguageModel:
+    fields = json.loads((folder / "fields.json").read_text(encoding="utf-8"))
+    arrays = {name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r")) for name in MODEL_ARRAYS}
+    return LanguageModel(
+        start=fields["start"],
+        languages=tuple(fields["languages"]),
+        aliases=tuple(tuple(pair) for pair in fields["aliases"]),
+        **arrays,
     )
 
 

@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 from py3langid.langid import visit_counts
 
+from pipeline import language
 from pipeline.language import (
     AUTOMATON_DEPTH,
     SAMPLE_CHARS,
+    convert_model,
     detect_language,
     feature_counts,
     identifier,
@@ -117,3 +119,43 @@ def test_the_record_language_is_measured_on_the_whole_body(monkeypatch):
     monkeypatch.setattr(language, "probabilities", lambda text: seen.append(text) or real(text))
     cleaned = Cleaner(Config().replace("boilerplate", classifier=False)).clean(RawDocument("a.txt", "text", body, {}))
     assert seen[-1] == cleaned.text
+
+
+def same_model(a, b) -> bool:
+    arrays = all(np.array_equal(getattr(a, name), getattr(b, name)) for name in language.MODEL_ARRAYS)
+    return arrays and (a.start, a.languages, a.aliases) == (b.start, b.languages, b.aliases)
+
+
+def test_the_model_in_use_is_a_fresh_conversion():
+    """Fails when the conversion changed but MODEL_FORMAT did not: the cache would hold the old model."""
+    assert same_model(model(), convert_model())
+
+
+def test_the_first_process_caches_the_model_and_later_ones_map_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(language, "MODEL_CACHE", tmp_path / "cache")
+    model.cache_clear()
+    try:
+        converted = model()
+        (folder,) = (tmp_path / "cache").iterdir()
+        assert sorted(path.name for path in folder.iterdir()) == [
+            "fields.json", "final_feature.npy", "next_row.npy", "prior.npy", "weights.npy"
+        ]
+        model.cache_clear()
+        mapped = model()
+        assert isinstance(mapped.weights.base, np.memmap)
+        assert same_model(mapped, converted)
+        assert detect_language(PARAGRAPHS["de"])[0] == "de"
+    finally:
+        model.cache_clear()
+
+
+def test_without_a_writable_cache_the_model_is_converted(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(language, "MODEL_CACHE", blocker / "cache")
+    model.cache_clear()
+    try:
+        assert same_model(model(), convert_model())
+        assert detect_language(PARAGRAPHS["fr"])[0] == "fr"
+    finally:
+        model.cache_clear()
