@@ -39,17 +39,18 @@ def _call(job):
 
 
 class ProcessExecutor:
-    """A local pool of worker processes (default: one per core), started once and kept for the whole run."""
+    """A local pool of worker processes (default: one per core), kept for the whole run.
+
+    The workers start at once, so their imports overlap with the main process listing the inputs.
+    """
 
     name = "processes"
 
     def __init__(self, workers: int):
         self.workers = workers
-        self.pool = None
+        self.pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_ignore_sigint)
 
     def map(self, fn: Callable, items: Iterable, shared) -> Iterator:
-        if self.pool is None:
-            self.pool = multiprocessing.get_context("spawn").Pool(self.workers, initializer=_ignore_sigint)
         yield from self.pool.imap(_call, ((fn, item, shared) for item in items), chunksize=1)
 
     def close(self) -> None:
