@@ -23,7 +23,7 @@ import shutil
 import sys
 import tempfile
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -103,14 +103,14 @@ def save_model(lm: LanguageModel, folder: Path) -> None:
     """Write the model's arrays and fields to `folder`, all at once (a rename), so readers never see half."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=folder.parent))
-    staging.chmod(0o755)  # readable by everyone who uses the environment, like the packages beside it
-    fields = {name: value for name, value in asdict(lm).items() if name not in MODEL_ARRAYS}
-    (staging / "fields.json").write_text(json.dumps(fields), encoding="utf-8")
-    for name in MODEL_ARRAYS:
-        np.save(staging / f"{name}.npy", getattr(lm, name))
     try:
-        staging.rename(folder)
-    except OSError:  # another process cached it first
+        staging.chmod(0o755)  # readable by everyone who uses the environment, like the packages beside it
+        fields = {"start": lm.start, "languages": lm.languages, "aliases": lm.aliases}
+        (staging / "fields.json").write_text(json.dumps(fields), encoding="utf-8")
+        for name in MODEL_ARRAYS:
+            np.save(staging / f"{name}.npy", getattr(lm, name))
+        staging.rename(folder)  # fails when another process cached it first
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
