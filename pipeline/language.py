@@ -68,8 +68,10 @@ def identifier():
 def model() -> LanguageModel:
     """The converted model: memory-mapped from its cache, else converted (and cached where the cache is writable)."""
     folder = MODEL_CACHE / f"py3langid-{version('py3langid')}-format-{MODEL_FORMAT}"
-    with contextlib.suppress(OSError, ValueError, KeyError):
+    try:
         return load_model(folder)
+    except (OSError, ValueError, KeyError):
+        shutil.rmtree(folder, ignore_errors=True)  # missing or damaged: written anew below
     converted = convert_model()
     with contextlib.suppress(OSError):
         save_model(converted, folder)

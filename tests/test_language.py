@@ -149,6 +149,20 @@ def test_the_first_process_caches_the_model_and_later_ones_map_it(tmp_path, monk
         model.cache_clear()
 
 
+def test_a_damaged_cache_is_written_anew(tmp_path, monkeypatch):
+    monkeypatch.setattr(language, "MODEL_CACHE", tmp_path / "cache")
+    model.cache_clear()
+    try:
+        model()
+        (folder,) = (tmp_path / "cache").iterdir()
+        (folder / "weights.npy").write_bytes(b"cut short")
+        model.cache_clear()
+        assert same_model(model(), convert_model())
+        assert np.array_equal(language.load_model(folder).weights, convert_model().weights)
+    finally:
+        model.cache_clear()
+
+
 def test_without_a_writable_cache_the_model_is_converted(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
