@@ -66,7 +66,10 @@ def identifier():
 
 @lru_cache(maxsize=1)
 def model() -> LanguageModel:
-    """The converted model: memory-mapped from its cache, else converted (and cached where the cache is writable)."""
+    """The converted model: memory-mapped from its cache, else converted (and cached where the cache is writable).
+
+    Caching a model removes the caches of other py3langid versions or model formats (116 MB each).
+    """
     folder = MODEL_CACHE / f"py3langid-{version('py3langid')}-format-{MODEL_FORMAT}"
     try:
         return load_model(folder)
@@ -75,6 +78,9 @@ def model() -> LanguageModel:
     converted = convert_model()
     with contextlib.suppress(OSError):
         save_model(converted, folder)
+    for stale in MODEL_CACHE.glob("py3langid-*-format-*"):  # another py3langid or MODEL_FORMAT: never read again
+        if stale != folder:
+            shutil.rmtree(stale, ignore_errors=True)
     return converted
 
 

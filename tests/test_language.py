@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+
 import numpy as np
 import pytest
 from py3langid.langid import visit_counts
@@ -145,6 +147,23 @@ def test_the_first_process_caches_the_model_and_later_ones_map_it(tmp_path, monk
         assert isinstance(mapped.weights.base, np.memmap)
         assert same_model(mapped, converted)
         assert detect_language(PARAGRAPHS["de"])[0] == "de"
+    finally:
+        model.cache_clear()
+
+
+def test_caching_a_model_removes_the_caches_of_other_versions(tmp_path, monkeypatch):
+    monkeypatch.setattr(language, "MODEL_CACHE", tmp_path / "cache")
+    stale = tmp_path / "cache" / "py3langid-0.0.1-format-1"
+    other_format = tmp_path / "cache" / f"py3langid-{version('py3langid')}-format-0"
+    unrelated = tmp_path / "cache" / "notes"
+    for folder in (stale, other_format, unrelated):
+        folder.mkdir(parents=True)
+        (folder / "weights.npy").write_bytes(b"old")
+    model.cache_clear()
+    try:
+        model()
+        names = sorted(path.name for path in (tmp_path / "cache").iterdir())
+        assert names == ["notes", f"py3langid-{version('py3langid')}-format-{language.MODEL_FORMAT}"]
     finally:
         model.cache_clear()
 
