@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .config import ConfigError
-from .writers import read_jsonl
+from .writers import read_jsonl, remove_corpus_files
 
 FORMATS = ("jsonl", "parquet")
 FORMAT_CHOICES = {"jsonl": ("jsonl",), "parquet": ("parquet",), "both": FORMATS}  # --format -> output.formats
@@ -87,8 +87,7 @@ def write_formats(output_dir: str | Path, written: list[dict], formats: tuple[st
     """
     check_formats(formats)
     output = Path(output_dir)
-    for stale in output.glob("corpus*.parquet"):
-        stale.unlink()
+    remove_corpus_files(output, ".parquet")
     if "parquet" not in formats:
         return written
     entries = []

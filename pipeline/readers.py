@@ -56,8 +56,9 @@ class RawDocument:
         return hashlib.sha256(self.source.encode("utf-8")).hexdigest()[:16]
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for directory, subdirs, files in os.walk(root, followlinks=False):
+def _walk(root: Path, errors: list[OSError]) -> Iterator[Path]:
+    """Files under root, sorted; directories that cannot be listed go to `errors`."""
+    for directory, subdirs, files in os.walk(root, onerror=errors.append, followlinks=False):
         subdirs.sort()
         base = Path(directory)
         for name in sorted(files):
@@ -67,24 +68,34 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield base / name  # a linked directory is reported, never followed (no loops)
 
 
-def discover_inputs(paths: list[str]) -> tuple[list[InputFile], list[Reject]]:
-    """Expand directories (recursively), files and globs into input files sorted by source.
+def discover_inputs(paths: list[str], output: Path | None = None) -> tuple[list[InputFile], list[Reject]]:
+    """Expand directories (recursively, also through a symlink), files and globs into input files sorted by source.
 
-    Raises UsageError naming the first path that matches nothing.
+    A file reached twice (a directory and a file or directory inside it) is read once.  Raises
+    UsageError naming the first path that matches nothing, or an input directory holding `output`.
     """
     found: dict[str, InputFile] = {}
+    seen: set[str] = set()
     rejects: list[Reject] = []
     for spec in paths:
         matches = [Path(p) for p in sorted(glob.glob(spec, recursive=True))] if glob.has_magic(spec) else [Path(spec)]
         if not matches or not (matches[0].exists() or matches[0].is_symlink()):
             raise UsageError(f"input path not found: {spec}")
         for match in matches:
-            if match.is_dir() and not match.is_symlink():
-                root = match.resolve()
-                for path in _walk(match):
-                    _add(found, rejects, path, path.relative_to(match).as_posix(), root)
-            else:
-                _add(found, rejects, match, match.name, None)  # a file named on the command line is read
+            if not match.is_dir():
+                _add(found, seen, rejects, match, match.name, None)  # a file named on the command line is read
+                continue
+            root = match.resolve()
+            if output is not None and output.resolve().is_relative_to(root):
+                raise UsageError(f"output directory {output} is inside input directory {match}: choose one outside")
+            errors: list[OSError] = []
+            for path in _walk(match, errors):
+                _add(found, seen, rejects, path, path.relative_to(match).as_posix(), root)
+            for error in errors:
+                name = Path(error.filename).relative_to(match).as_posix()
+                source = text_name(match.as_posix() if name == "." else name)
+                detail = f"cannot list the directory: {type(error).__name__}: {error}"
+                rejects.append(Reject(source, "unreadable", detail))
     return sorted(found.values(), key=lambda item: item.source), rejects
 
 
@@ -97,12 +108,14 @@ def text_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _add(found: dict, rejects: list, path: Path, source: str, root: Path | None) -> None:
+def _add(found: dict, seen: set, rejects: list, path: Path, source: str, root: Path | None) -> None:
     """Record one input under its source name; a symlink is followed only to a file inside root."""
+    entry = os.path.join(os.path.realpath(path.parent), path.name)
+    if entry in seen:
+        return  # the same file named twice
+    seen.add(entry)
     source = text_name(source)
     if source in found:
-        if os.path.realpath(found[source].path) == os.path.realpath(path):
-            return  # the same file named twice
         source = text_name(path.as_posix())  # another input with the same relative name: keep the path given
     if path.is_symlink():
         try:

@@ -42,6 +42,7 @@ from .writers import (
     atomic_open,
     json_line,
     read_jsonl,
+    remove_corpus_files,
     remove_temporary_files,
     write_json,
     write_jsonl,
@@ -384,7 +385,7 @@ def run(paths: list[str], output_dir: str, config: Config, executor, resume: boo
 
 def _run(paths: list[str], output: Path, config: Config, executor, resume: bool, progress) -> dict:
     started = time.time()
-    files, input_rejects = discover_inputs(paths)
+    files, input_rejects = discover_inputs(paths, output)
     output.mkdir(parents=True, exist_ok=True)
     work_dir = open_work_dir(output, config, files, resume)
     shards = make_shards(files, config.output.shard_docs)
@@ -461,8 +462,7 @@ def publish(output: Path, work_dir: Path, indexes: list[int], kept: list[int]) -
     """
     for name in ("report.json", "manifest.json"):
         (output / name).unlink(missing_ok=True)
-    for stale in output.glob("corpus*.jsonl"):
-        stale.unlink()
+    remove_corpus_files(output, ".jsonl")
     if not indexes:
         write_jsonl(output / "corpus.jsonl", [])
         return [{"file": "corpus.jsonl", "records": 0}]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,13 @@ def atomic_open(path: str | Path, mode: str = "w"):
         handle.close()
         temporary.unlink(missing_ok=True)
         raise
+
+
+def remove_corpus_files(directory: str | Path, suffix: str) -> None:
+    """Remove an earlier run's corpus files (corpus.jsonl, corpus-NNNNN.jsonl): never other files there."""
+    for path in Path(directory).glob(f"corpus*{suffix}"):
+        if re.fullmatch(rf"corpus(-[0-9]{{5,}})?{re.escape(suffix)}", path.name):
+            path.unlink()
 
 
 def remove_temporary_files(directory: str | Path) -> None:

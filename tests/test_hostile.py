@@ -432,3 +432,72 @@ def test_a_few_stray_nul_bytes_do_not_make_a_page_binary(tmp_path):
     assert [r["source"] for r in result["corpus"]] == ["page.html"]
     assert "\x00" not in result["corpus"][0]["text"]
     assert RUSSIAN[0][:40] in result["corpus"][0]["text"]
+
+
+def test_input_directory_reached_through_a_symlink_is_read(tmp_path):
+    """A linked data directory (`data -> /mnt/disk/data`) is a directory: its files are read."""
+    (tmp_path / "disk").mkdir()
+    (tmp_path / "disk" / "story.txt").write_text(GERMAN, encoding="utf-8")
+    (tmp_path / "data").symlink_to(tmp_path / "disk")
+    result = clean_dir([tmp_path / "data"], tmp_path / "out")
+    assert [record["source"] for record in result["corpus"]] == ["story.txt"]
+    assert result["rejected"] == []
+
+
+def test_overlapping_inputs_read_each_file_once(tmp_path):
+    """A directory, a folder inside it and a file inside that: every file once, every source once."""
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    (root / "top.txt").write_text(GERMAN, encoding="utf-8")
+    (root / "sub" / "inner.txt").write_text(RUSSIAN[0], encoding="utf-8")
+    (root / "sub" / "gone.txt").symlink_to(root / "missing.txt")
+    result = clean_dir([root, root / "sub", root / "sub" / "inner.txt", root / "sub" / "gone.txt"], tmp_path / "out")
+    assert [record["source"] for record in result["corpus"]] == ["sub/inner.txt", "top.txt"]
+    assert [(r["source"], r["reason"]) for r in result["rejected"]] == [("sub/gone.txt", "unreadable")]
+
+
+def test_directory_that_cannot_be_listed_is_rejected_unreadable(tmp_path, monkeypatch):
+    root = tmp_path / "in"
+    (root / "locked").mkdir(parents=True)
+    (root / "locked" / "hidden.txt").write_text(RUSSIAN[1], encoding="utf-8")
+    (root / "fine.txt").write_text(GERMAN, encoding="utf-8")
+    real_scandir = os.scandir
+
+    def guarded_scandir(path="."):  # root ignores directory modes: make listing this one directory fail
+        if str(path) == str(root / "locked"):  # also called with file descriptors (shutil.rmtree)
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr("os.scandir", guarded_scandir)
+    result = clean_dir([root], tmp_path / "out")
+    assert [record["source"] for record in result["corpus"]] == ["fine.txt"]
+    assert [(r["source"], r["reason"]) for r in result["rejected"]] == [("locked", "unreadable")]
+    assert "Permission denied" in result["rejected"][0]["detail"]
+
+
+@pytest.mark.parametrize("output_name", ["in/out", "in"])
+def test_output_inside_an_input_directory_is_a_usage_error(tmp_path, output_name):
+    """Otherwise the next run reads the last run's corpus and reports as input."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "story.txt").write_text(GERMAN, encoding="utf-8")
+    command = [sys.executable, "-m", "pipeline", str(tmp_path / "in"), "-o", str(tmp_path / output_name), "--quiet"]
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 2
+    assert finished.stderr.strip().splitlines() == [
+        f"clean-corpus: output directory {tmp_path / output_name} is inside input directory {tmp_path / 'in'}: "
+        "choose one outside"
+    ]
+    assert sorted(path.name for path in (tmp_path / "in").iterdir()) == ["story.txt"]
+
+
+def test_other_files_in_the_output_directory_are_left_alone(tmp_path):
+    """Only an earlier run's corpus files (corpus.jsonl, corpus-NNNNN.jsonl) are replaced."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "story.txt").write_text(GERMAN, encoding="utf-8")
+    output = tmp_path / "out"
+    output.mkdir()
+    for name in ("corpus-2023.jsonl", "corpus_notes.jsonl", "corpus-00004.jsonl", "corpus-00004.parquet"):
+        (output / name).write_text('{"kept": "by the user"}\n', encoding="utf-8")
+    clean_dir([tmp_path / "in"], output)
+    names = sorted(path.name for path in output.glob("corpus*"))
+    assert names == ["corpus-2023.jsonl", "corpus.jsonl", "corpus_notes.jsonl"]
