@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import stat
 import zlib
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xht
 KINDS |= {".jsonl": "jsonl", ".ndjson": "jsonl"}
 COMPRESSIONS = {".gz": gzip.open, ".bz2": bz2.open}
 READ_ERRORS = (OSError, EOFError, zlib.error, ValueError)  # I/O errors and broken or fake archives
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # half of an escaped pair ("\\ud83d"): not writable as UTF-8
 
 
 class UsageError(ValueError):
@@ -256,5 +258,7 @@ def _jsonl_document(source: str, number: int, line: bytes, text_field: str) -> R
     text = record.get(text_field) if isinstance(record, dict) else None
     if not isinstance(text, str):
         return Reject(source, "bad_jsonl_line", f"line {number}: field {text_field!r} is missing or not a string")
-    metadata = {key: record[key] for key in ("url", "title") if isinstance(record.get(key), str)}
+    metadata = {
+        key: LONE_SURROGATE.sub("\ufffd", record[key]) for key in ("url", "title") if isinstance(record.get(key), str)
+    }
     return RawDocument(source, "jsonl", text, {"detected": decoded.encoding, "notes": decoded.notes}, metadata)

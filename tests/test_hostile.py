@@ -501,3 +501,17 @@ def test_other_files_in_the_output_directory_are_left_alone(tmp_path):
     clean_dir([tmp_path / "in"], output)
     names = sorted(path.name for path in output.glob("corpus*"))
     assert names == ["corpus-2023.jsonl", "corpus.jsonl", "corpus_notes.jsonl"]
+
+
+def test_lone_surrogate_escapes_in_jsonl_metadata_are_replaced(tmp_path):
+    """JSON can escape half of a surrogate pair (a cut emoji); UTF-8 cannot hold it, so it becomes U+FFFD."""
+    (tmp_path / "in").mkdir()
+    lines = [
+        '{"text": "' + RUSSIAN[0] + '", "title": "Cut emoji \\ud83d here", "url": "https://example.org/\\udc00"}',
+        json.dumps({"text": RUSSIAN[1]}),
+    ]
+    (tmp_path / "in" / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = clean_dir([tmp_path / "in"], tmp_path / "out")
+    assert [record["source"] for record in result["corpus"]] == ["feed.jsonl:1", "feed.jsonl:2"]
+    assert result["corpus"][0]["title"] == "Cut emoji \ufffd here"
+    assert result["corpus"][0]["url"] == "https://example.org/\ufffd"
