@@ -21,13 +21,14 @@ from pathlib import Path
 
 from .config import Config
 from .document import Reject
-from .encoding import UndecodableError, decode_bytes
+from .encoding import UndecodableError, decode_bytes, utf16_without_bom
 from .extract import declared_charset, extract_html, only_link_text
 
 KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
 KINDS |= {".jsonl": "jsonl", ".ndjson": "jsonl"}
 COMPRESSIONS = {".gz": gzip.open, ".bz2": bz2.open}
 READ_ERRORS = (OSError, EOFError, zlib.error, ValueError)  # I/O errors and broken or fake archives
+WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)  # UTF-32-LE starts like UTF-16-LE
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # half of an escaped pair ("\\ud83d"): not writable as UTF-8
 
 
@@ -231,7 +232,7 @@ def _jsonl_documents(item: InputFile, compression: str | None, limit: int, text_
     with COMPRESSIONS.get(compression, open)(item.path, "rb") as handle:
         for number, line in _lines(handle, limit):
             line_source = f"{item.source}:{number}"
-            if number == 1 and line and line.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            if number == 1 and line and (line.startswith(WIDE_BOMS) or utf16_without_bom(line)):
                 yield Reject(item.source, "undecodable", "JSONL must be UTF-8 (RFC 8259); this file is UTF-16/32")
                 return
             if line is None:

@@ -515,3 +515,14 @@ def test_lone_surrogate_escapes_in_jsonl_metadata_are_replaced(tmp_path):
     assert [record["source"] for record in result["corpus"]] == ["feed.jsonl:1", "feed.jsonl:2"]
     assert result["corpus"][0]["title"] == "Cut emoji \ufffd here"
     assert result["corpus"][0]["url"] == "https://example.org/\ufffd"
+
+
+@pytest.mark.parametrize(("codec", "bom"), [("utf-16-le", ""), ("utf-16-be", ""), ("utf-32-be", "\ufeff")])
+def test_jsonl_in_utf16_or_32_is_rejected_as_a_whole(tmp_path, codec, bom):
+    """Also without a BOM, or with a UTF-32 one: not one line read in the wrong byte order, the rest rejected."""
+    (tmp_path / "in").mkdir()
+    lines = [json.dumps({"text": text}, ensure_ascii=False) for text in RUSSIAN * 2]
+    (tmp_path / "in" / "wide.jsonl").write_bytes((bom + "\n".join(lines)).encode(codec))
+    result = clean_dir([tmp_path / "in"], tmp_path / "out")
+    assert result["corpus"] == []
+    assert [(r["source"], r["reason"]) for r in result["rejected"]] == [("wide.jsonl", "undecodable")]
