@@ -128,8 +128,7 @@ def looks_binary(data: bytes) -> bool:
     return data.startswith(BINARY_SIGNATURES) or controls > 0.01 * len(sample)
 
 
-def utf16_without_bom(data: bytes) -> str | None:
-    """The codec of 16-bit text without a BOM, recognised by its NUL bytes ("utf-16-le", "utf-16-be"), or None."""
+def _utf16_without_bom(data: bytes) -> str | None:
     sample = data[:4096]
     if len(sample) < 4:
         return None
@@ -157,7 +156,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
     for bom, codec in BOMS:
         if data.startswith(bom):
             return DecodedText(data.decode(codec, errors="replace"), codec.replace("-sig", "") + " (BOM)")
-    utf16 = utf16_without_bom(data)
+    utf16 = _utf16_without_bom(data)
     if utf16:
         text = data.decode(utf16, errors="replace")
         if not _reads_as_text(text[:4096]):  # 16-bit binary data has the same NUL pattern

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .config import Config
 from .document import Reject
-from .encoding import UndecodableError, decode_bytes, utf16_without_bom
+from .encoding import UndecodableError, decode_bytes
 from .extract import declared_charset, extract_html, only_link_text
 
 KINDS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
@@ -232,7 +232,7 @@ def _jsonl_documents(item: InputFile, compression: str | None, limit: int, text_
     with COMPRESSIONS.get(compression, open)(item.path, "rb") as handle:
         for number, line in _lines(handle, limit):
             line_source = f"{item.source}:{number}"
-            if number == 1 and line and (line.startswith(WIDE_BOMS) or utf16_without_bom(line)):
+            if number == 1 and line and line.startswith(WIDE_BOMS):
                 yield Reject(item.source, "undecodable", "JSONL must be UTF-8 (RFC 8259); this file is UTF-16/32")
                 return
             if line is None:
@@ -250,6 +250,8 @@ def _jsonl_documents(item: InputFile, compression: str | None, limit: int, text_
 def _jsonl_document(source: str, number: int, line: bytes, text_field: str) -> RawDocument | Reject:
     try:
         decoded = decode_bytes(line.removeprefix(codecs.BOM_UTF8) if number == 1 else line)
+        if decoded.encoding.startswith(("utf-16", "utf-32")):  # sniffed from the NUL bytes of this line
+            return Reject(source, "bad_jsonl_line", f"line {number}: reads as {decoded.encoding}; JSONL must be UTF-8")
         record = json.loads(decoded.text)
     except UndecodableError as error:
         return Reject(source, "bad_jsonl_line", f"line {number}: {error}")

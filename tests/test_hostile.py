@@ -517,12 +517,22 @@ def test_lone_surrogate_escapes_in_jsonl_metadata_are_replaced(tmp_path):
     assert result["corpus"][0]["url"] == "https://example.org/\ufffd"
 
 
-@pytest.mark.parametrize(("codec", "bom"), [("utf-16-le", ""), ("utf-16-be", ""), ("utf-32-be", "\ufeff")])
-def test_jsonl_in_utf16_or_32_is_rejected_as_a_whole(tmp_path, codec, bom):
-    """Also without a BOM, or with a UTF-32 one: not one line read in the wrong byte order, the rest rejected."""
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_jsonl_lines_in_utf16_without_a_bom_are_all_rejected(tmp_path, codec):
+    """Each line is sniffed on its own: none may be read in the wrong byte order and kept."""
     (tmp_path / "in").mkdir()
     lines = [json.dumps({"text": text}, ensure_ascii=False) for text in RUSSIAN * 2]
-    (tmp_path / "in" / "wide.jsonl").write_bytes((bom + "\n".join(lines)).encode(codec))
+    (tmp_path / "in" / "wide.jsonl").write_bytes("\n".join(lines).encode(codec))
+    result = clean_dir([tmp_path / "in"], tmp_path / "out")
+    assert result["corpus"] == []
+    assert [r["source"] for r in result["rejected"]] == [f"wide.jsonl:{number}" for number in (1, 2, 3, 4)]
+    assert all("JSONL must be UTF-8" in r["detail"] for r in result["rejected"])
+
+
+def test_jsonl_in_utf32_big_endian_is_rejected_as_a_whole(tmp_path):
+    (tmp_path / "in").mkdir()
+    lines = [json.dumps({"text": text}, ensure_ascii=False) for text in RUSSIAN]
+    (tmp_path / "in" / "wide.jsonl").write_bytes(("\ufeff" + "\n".join(lines)).encode("utf-32-be"))
     result = clean_dir([tmp_path / "in"], tmp_path / "out")
     assert result["corpus"] == []
     assert [(r["source"], r["reason"]) for r in result["rejected"]] == [("wide.jsonl", "undecodable")]
