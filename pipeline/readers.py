@@ -85,15 +85,17 @@ def discover_inputs(paths: list[str], output: Path | None = None) -> tuple[list[
         if not matches or not (matches[0].exists() or matches[0].is_symlink()):
             raise UsageError(f"input path not found: {spec}")
         for match in matches:
-            if not match.is_dir():
-                _add(found, seen, rejects, match, match.name, None)  # a file named on the command line is read
+            if not match.is_dir():  # a file named on the command line is read
+                entry = os.path.join(os.path.realpath(match.parent), match.name)
+                _add(found, seen, rejects, match, match.name, None, entry)
                 continue
             root = match.resolve()
             if output is not None and output.resolve().is_relative_to(root):
                 raise UsageError(f"output directory {output} is inside input directory {match}: choose one outside")
             errors: list[OSError] = []
-            for path in _walk(match, errors):
-                _add(found, seen, rejects, path, path.relative_to(match).as_posix(), root)
+            for path in _walk(match, errors):  # the walk follows no link: a file's real directory is under root's
+                relative = path.relative_to(match).as_posix()
+                _add(found, seen, rejects, path, relative, root, os.path.join(root, relative))
             for error in errors:
                 name = Path(error.filename).relative_to(match).as_posix()
                 source = text_name(match.as_posix() if name == "." else name)
@@ -111,9 +113,9 @@ def text_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _add(found: dict, seen: set, rejects: list, path: Path, source: str, root: Path | None) -> None:
-    """Record one input under its source name; a symlink is followed only to a file inside root."""
-    entry = os.path.join(os.path.realpath(path.parent), path.name)
+def _add(found: dict, seen: set, rejects: list, path: Path, source: str, root: Path | None, entry: str) -> None:
+    """Record one input under its source name, unless its `entry` (the path with its directory resolved) was
+    seen before; a symlink is followed only to a file inside root."""
     if entry in seen:
         return  # the same file named twice
     seen.add(entry)
