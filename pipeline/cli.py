@@ -20,6 +20,12 @@ from .readers import UsageError
 from .run import run
 
 
+def worker_count(value: str) -> int:
+    if not value.strip().isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, got {value!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clean-corpus",
@@ -29,7 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", metavar="OUTPUT_DIR", help="where the corpus, rejects and report go")
     parser.add_argument("--config", metavar="FILE", help="TOML configuration file (see README)")
     parser.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores; 1: in-process)"
+        "--workers",
+        type=worker_count,
+        default=os.cpu_count() or 1,
+        help="worker processes (default: all cores; 1: in-process)",
     )
     parser.add_argument(
         "--executor", choices=["local", "dask"], default="local", help="local process pool or a Dask cluster"

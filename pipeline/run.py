@@ -36,7 +36,7 @@ from .clean import Cleaner, prepare_text, to_record
 from .config import Config
 from .dedup import DedupIndex, DedupKey, clusters, dedup_key
 from .document import Document, Reject, split_lines
-from .readers import InputFile, discover_inputs, read_documents
+from .readers import InputFile, UsageError, discover_inputs, read_documents
 from .repeats import frequent_keys, text_keys
 from .writers import (
     atomic_open,
@@ -172,7 +172,7 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
     prepared_path = work_path(context.work_dir, "prepared", shard.index)
     records = read_jsonl(prepared_path) if prepared_path.exists() else _prepared_records(shard, config)
     documents = map(_from_json, records)
-    with atomic_open(work_path(context.work_dir, "part", shard.index)) as part:
+    with atomic_open(work_path(context.work_dir, "part", shard.index), "wb") as part:  # encoded per document below
         for doc, chars_in in documents:
             result.documents += 1
             if isinstance(doc, Reject):
@@ -180,13 +180,15 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
                 continue
             try:
                 cleaned = cleaner.clean(doc)
+                if not isinstance(cleaned, Reject):
+                    record = to_record(cleaned)
+                    line = json_line(record).encode("utf-8")  # text UTF-8 cannot hold: this document fails
             except Exception as error:  # one bad document never stops the run
                 cleaned = Reject(doc.source, "internal_error", f"{type(error).__name__}: {error}")
             if isinstance(cleaned, Reject):
                 result.rejects.append(cleaned.to_json())
                 continue
-            record = to_record(cleaned)
-            part.write(json_line(record))
+            part.write(line)
             result.kept += 1
             removed_texts.update((entry["rule"], entry["text"]) for entry in cleaned.removed)
             repairs.update(cleaned.encoding.get("repairs", []))
@@ -386,6 +388,8 @@ def run(paths: list[str], output_dir: str, config: Config, executor, resume: boo
 def _run(paths: list[str], output: Path, config: Config, executor, resume: bool, progress) -> dict:
     started = time.time()
     files, input_rejects = discover_inputs(paths, output)
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"output {output} exists and is not a directory")
     output.mkdir(parents=True, exist_ok=True)
     work_dir = open_work_dir(output, config, files, resume)
     shards = make_shards(files, config.output.shard_docs)
@@ -394,7 +398,7 @@ def _run(paths: list[str], output: Path, config: Config, executor, resume: bool,
 
     line_counts = LineCounts()
     frequent: frozenset[int] = frozenset()
-    if config.repeats.enabled and len(files) >= config.repeats.min_corpus_docs:
+    if config.repeats.enabled:  # counted in documents, not files: one JSONL file can hold a whole corpus
         count_pass(shards, CountContext(config, str(work_dir)), executor, line_counts, progress)
         frequent = line_counts.frequent(config.repeats)
     dedup = DedupIndex()

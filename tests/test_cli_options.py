@@ -133,3 +133,20 @@ def test_no_bar_when_piped_or_quiet_but_still_a_summary(monkeypatch, tmp_path, s
     err = run_cli(monkeypatch, stream, tmp_path, *flags)
     assert "%|" not in err
     assert err.startswith("clean-corpus: 2 documents read, 2 kept") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("workers", ["0", "-5", "two"])
+def test_worker_count_must_be_a_whole_number_of_one_or_more(capsys, tmp_path, workers):
+    with pytest.raises(SystemExit) as stop:
+        main([str(tmp_path), "-o", str(tmp_path / "out"), "--workers", workers])
+    assert stop.value.code == 2
+    assert f"--workers: must be a whole number of 1 or more, got '{workers}'" in capsys.readouterr().err
+
+
+def test_an_output_that_is_a_file_is_a_usage_error(capsys, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(RECIPE, encoding="utf-8")
+    (tmp_path / "out").write_text("my notes", encoding="utf-8")
+    assert main([str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--workers", "1"]) == 2
+    assert "exists and is not a directory" in capsys.readouterr().err
+    assert (tmp_path / "out").read_text(encoding="utf-8") == "my notes"

@@ -536,3 +536,27 @@ def test_jsonl_in_utf32_big_endian_is_rejected_as_a_whole(tmp_path):
     result = clean_dir([tmp_path / "in"], tmp_path / "out")
     assert result["corpus"] == []
     assert [(r["source"], r["reason"]) for r in result["rejected"]] == [("wide.jsonl", "undecodable")]
+
+
+def test_a_record_that_cannot_be_written_rejects_its_document_only(tmp_path, monkeypatch):
+    """Text that UTF-8 cannot hold (a lone surrogate, here planted in one record's title) fails that document."""
+    from pipeline import run
+
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "fine.txt").write_text(GERMAN, encoding="utf-8")
+    (root / "broken.txt").write_text("\n\n".join(RUSSIAN), encoding="utf-8")
+    make_record = run.to_record
+
+    def record_with_a_lone_surrogate(doc):
+        record = make_record(doc)
+        if doc.source == "broken.txt":
+            record["title"] = "half an emoji \udc00"
+        return record
+
+    monkeypatch.setattr(run, "to_record", record_with_a_lone_surrogate)
+    result = clean_dir([root], tmp_path / "out")
+    assert [record["source"] for record in result["corpus"]] == ["fine.txt"]
+    [reject] = result["rejected"]
+    assert (reject["source"], reject["reason"]) == ("broken.txt", "internal_error")
+    assert reject["detail"].startswith("UnicodeEncodeError")
