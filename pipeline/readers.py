@@ -59,11 +59,11 @@ class RawDocument:
         return hashlib.sha256(self.source.encode("utf-8")).hexdigest()[:16]
 
 
-def _walk(root: Path, errors: list[OSError]) -> Iterator[Path]:
-    """Files under root, sorted; directories that cannot be listed go to `errors`."""
+def _walk(root: Path, errors: list[OSError], skip: Path | None = None) -> Iterator[Path]:
+    """Files under root, sorted, but none in the directory `skip`; directories that cannot be listed go to `errors`."""
     for directory, subdirs, files in os.walk(root, onerror=errors.append, followlinks=False):
-        subdirs.sort()
         base = Path(directory)
+        subdirs[:] = sorted(name for name in subdirs if base / name != skip)
         for name in sorted(files):
             yield base / name
         for name in subdirs:
@@ -74,8 +74,9 @@ def _walk(root: Path, errors: list[OSError]) -> Iterator[Path]:
 def discover_inputs(paths: list[str], output: Path | None = None) -> tuple[list[InputFile], list[Reject]]:
     """Expand directories (recursively, also through a symlink), files and globs into input files sorted by source.
 
-    A file reached twice (a directory and a file or directory inside it) is read once.  Raises
-    UsageError naming the first path that matches nothing, or an input directory holding `output`.
+    A file reached twice (a directory and a file or directory inside it) is read once.  The `output`
+    directory is never read, also when it lies inside an input directory.  Raises UsageError naming
+    the first path that matches nothing, or an input directory that is `output` itself.
     """
     found: dict[str, InputFile] = {}
     seen: set[str] = set()
@@ -90,10 +91,12 @@ def discover_inputs(paths: list[str], output: Path | None = None) -> tuple[list[
                 _add(found, seen, rejects, match, match.name, None, entry)
                 continue
             root = match.resolve()
-            if output is not None and output.resolve().is_relative_to(root):
-                raise UsageError(f"output directory {output} is inside input directory {match}: choose one outside")
+            written = output.resolve() if output is not None else None
+            if written == root:
+                raise UsageError(f"output directory {output} is the input directory {match}: choose another one")
+            skip = match / written.relative_to(root) if written is not None and written.is_relative_to(root) else None
             errors: list[OSError] = []
-            for path in _walk(match, errors):  # the walk follows no link: a file's real directory is under root's
+            for path in _walk(match, errors, skip):  # the walk follows no link: a file's real directory is under root's
                 relative = path.relative_to(match).as_posix()
                 _add(found, seen, rejects, path, relative, root, os.path.join(root, relative))
             for error in errors:
