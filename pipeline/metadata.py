@@ -30,7 +30,7 @@ NOT_NAME_WORDS = frozenset({
     "it", "all", "more", "new", "best", "top", "university", "institute", "foundation", "association", "society",
     "council", "ministry", "department", "office", "company", "club"
 })
-CONJUNCTION = r"(?:and|und|et|y|&)"
+CONJUNCTION = r"(?:and|und|et|y|e|&)"  # e: Portuguese and Italian
 NAME_SEPARATOR = re.compile(rf"\s*,\s*(?:{CONJUNCTION}\s+)?|\s+{CONJUNCTION}\s+", re.IGNORECASE)
 # Where the names in a byline end: a separator, a bracket, an e-mail address, a digit, "for The Times".
 BYLINE_TRAILER = re.compile(

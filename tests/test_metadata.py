@@ -86,6 +86,8 @@ def test_metadata_lines_leave_the_text_and_body_lines_stay(records, name):
         ("Katrin Albers und Jonas Weber, dpa", ["Katrin Albers", "Jonas Weber"]),
         ("Camille Fontaine et Hugo Marchal", ["Camille Fontaine", "Hugo Marchal"]),
         ("María José Herrera y Luis Campos", ["María José Herrera", "Luis Campos"]),
+        ("Beatriz Moura e Rui Tavares", ["Beatriz Moura", "Rui Tavares"]),
+        ("Giulia Ferri, Marco Bassi e Elena Conti", ["Giulia Ferri", "Marco Bassi", "Elena Conti"]),
         ("Robert Smith Jr.", ["Robert Smith Jr."]),
         ("T. K. Lindqvist", ["T. K. Lindqvist"]),
         ("Jean-Luc van der Berg", ["Jean-Luc van der Berg"]),
