@@ -8,6 +8,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 from bs4 import BeautifulSoup
+from trafilatura.settings import set_date_params
 
 from .metadata import clean_authors, clean_date
 
@@ -44,7 +45,12 @@ def extract_html(html: str) -> tuple[str, dict, str] | None:
     """
     try:
         document = trafilatura.bare_extraction(
-            html, include_comments=False, include_tables=True, with_metadata=True, deduplicate=False
+            html,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=True,
+            deduplicate=False,
+            date_extraction_params=set_date_params(extensive=False),  # never a date merely mentioned in the text
         )
     except (RecursionError, ValueError, TypeError, AttributeError):
         document = None

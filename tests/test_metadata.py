@@ -286,6 +286,17 @@ def test_page_metadata_from_html():
     assert metadata["date"] == "2021-03-03"
 
 
+def test_a_date_only_mentioned_in_the_article_is_not_the_page_date():
+    html = """<html><head><title>A short history of the mill</title></head><body><article>
+    <h1>A short history of the mill</h1>
+    <p>The water mill on the brook was built in the spring of 1830 and ground flour for the village for more than a
+    century, until a flood on 21 September 2009 broke its wheel and the owners closed it for good.</p>
+    <p>Volunteers have since restored the building, and it now opens to visitors on the first Sunday of each month.</p>
+    </article></body></html>"""
+    _, metadata, _ = extract_html(html)
+    assert "date" not in metadata
+
+
 def test_page_authors_and_dates_are_cleaned():
     assert clean_authors(["By Jane Okafor", "Newsroom Staff", "Tom Reyes, Reporter", "jane okafor"]) == [
         "Jane Okafor", "Tom Reyes"]
