@@ -44,7 +44,23 @@ METADATA_STAGES = (
 def prepare(raw: RawDocument) -> Document:
     """Drop stray controls, repair encoding, normalise whitespace, split into lines: what every later stage sees."""
     text, encoding = prepare_text(raw)
-    return Document(raw.id, raw.source, raw.kind, split_lines(text), dict(raw.metadata), encoding)
+    return Document(raw.id, raw.source, raw.kind, split_lines(text), prepare_metadata(raw.metadata), encoding)
+
+
+def prepare_metadata(metadata: dict) -> dict:
+    """The input's own title, publisher and authors repaired and normalised like the text, each on one line."""
+    prepared = dict(metadata)
+    for key in ("title", "publisher"):
+        if isinstance(metadata.get(key), str):
+            prepared[key] = prepare_field(metadata[key])
+    if isinstance(metadata.get("authors"), list):
+        prepared["authors"] = [prepare_field(name) for name in metadata["authors"]]
+    return {key: value for key, value in prepared.items() if value != ""}
+
+
+def prepare_field(value: str) -> str:
+    """One metadata string as `prepare_text` treats the text, with its lines joined by spaces."""
+    return " ".join(normalize_whitespace(repair_text(drop_stray_controls(value))[0]).split())
 
 
 def prepare_text(raw: RawDocument) -> tuple[str, dict]:

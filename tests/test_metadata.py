@@ -14,6 +14,8 @@ import pytest
 from conftest import clean_dir
 
 from pipeline.boilerplate import apply_rules, load_rules
+from pipeline.clean import Cleaner, to_record
+from pipeline.config import Config
 from pipeline.document import Document, split_lines
 from pipeline.extract import extract_html
 from pipeline.metadata import (
@@ -29,6 +31,7 @@ from pipeline.metadata import (
     find_title,
     is_name,
 )
+from pipeline.readers import RawDocument
 
 FIXTURES = Path(__file__).parent / "fixtures" / "metadata"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
@@ -295,6 +298,18 @@ def test_a_date_only_mentioned_in_the_article_is_not_the_page_date():
     </article></body></html>"""
     _, metadata, _ = extract_html(html)
     assert "date" not in metadata
+
+
+def test_a_title_given_by_the_input_is_repaired_like_the_text_and_its_line_leaves_the_body():
+    body = "The ferry company cut its winter sailings from six to four a day, a spokesperson said on Friday."
+    raw = RawDocument(
+        "a.jsonl:1", "jsonl", f"Itâ€™s winter &amp; ferries cut back\n\n{body}", {"detected": "utf-8"},
+        {"title": " Itâ€™s winter &amp; ferries\ncut back ", "publisher": " "},
+    )
+    record = to_record(Cleaner(Config()).clean(raw))
+    assert record["title"] == "It’s winter & ferries cut back"
+    assert record["text"] == body
+    assert record["publisher"] is None
 
 
 def test_page_authors_and_dates_are_cleaned():
