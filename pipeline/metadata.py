@@ -435,13 +435,15 @@ def find_bios_below_headings(doc: Document) -> Document:
 def find_author_boxes(doc: Document) -> Document:
     """A name line followed by a bio that starts with that name and a verb ('Jane Doe is …'): an author box.
 
-    Repeated until none is left, since removing one box can bring a name next to another bio
-    (a box shown twice); one pass over the cleaned text then finds nothing more.
+    A name at the top of a text without a headline is the headline of a page about that person
+    ('Ada Lovelace' / 'Ada Lovelace was a mathematician …'), not a box.  Repeated until none is
+    left, since removing one box can bring a name next to another bio (a box shown twice); one
+    pass over the cleaned text then finds nothing more.
     """
     while True:
         drop = []
         lines = doc.lines
-        for index in range(len(lines) - 1):
+        for index in range(0 if doc.metadata.get("title") else 1, len(lines) - 1):
             name = lines[index].text
             if len(name) > MAX_NAME_CHARS:
                 continue

@@ -312,6 +312,29 @@ def test_a_title_given_by_the_input_is_repaired_like_the_text_and_its_line_leave
     assert record["publisher"] is None
 
 
+@pytest.mark.parametrize("top", ["", "Home | People | Places\n\n"])
+def test_a_page_about_a_person_is_not_an_author_box(top):
+    text = (
+        f"{top}Grace Hopper\n\nGrace Hopper was an American computer scientist who led the team that wrote one of "
+        "the first compilers.\n\nShe later served in the navy until the age of seventy-nine, and she popularised "
+        "the word 'debugging' for fixing faults in a program."
+    )
+    record = to_record(Cleaner(Config()).clean(RawDocument("p.txt", "text", text, {"detected": "utf-8"})))
+    assert record["authors"] == []
+    assert record["text"].startswith("Grace Hopper\n\nGrace Hopper was an American computer scientist")
+
+
+def test_an_author_box_below_a_headline_still_goes():
+    text = (
+        "Rain Returns to the Valley\n\nNoor Haddad\nNoor Haddad is a reporter who covers farming.\n\n"
+        "After three dry months the first heavy rain fell on the valley overnight, filling the reservoirs and "
+        "bringing relief to farmers who had been carting water to their fields since June."
+    )
+    record = to_record(Cleaner(Config()).clean(RawDocument("p.txt", "text", text, {"detected": "utf-8"})))
+    assert record["authors"] == ["Noor Haddad"]
+    assert record["text"].startswith("After three dry months")
+
+
 def test_page_authors_and_dates_are_cleaned():
     assert clean_authors(["By Jane Okafor", "Newsroom Staff", "Tom Reyes, Reporter", "jane okafor"]) == [
         "Jane Okafor", "Tom Reyes"]
