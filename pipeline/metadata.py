@@ -195,6 +195,7 @@ UPDATE_WORDS = (
     "updated", "modified", "aktualisiert", "stand", "mis à jour", "modifié", "actualizado", "aggiornato", "modifica",
     "atualizado", "bijgewerkt", "zaktualizowano", "aktualizacja",
 )
+UPDATE_WORD = re.compile(r"\b(?:" + "|".join(UPDATE_WORDS) + r")\b", re.IGNORECASE)
 KEYWORD_LANGUAGE = {
     "veröffentlicht": "de", "erschienen": "de", "aktualisiert": "de", "zuletzt aktualisiert": "de", "stand": "de",
     "publié": "fr", "mis à jour": "fr", "modifié": "fr", "publicado": "es", "actualizado": "es", "fecha": "es",
@@ -325,7 +326,7 @@ def find_bylines(doc: Document) -> Document:
             authors = names
             language = BYLINE_LANGUAGE.get(prefix.group().split()[0].lower(), "en")
             dated = find_date(rest, language)
-            if dated:
+            if dated and not UPDATE_WORD.search(rest[: dated[1]]):  # 'By A | Updated DATE': not the publication
                 doc.metadata.setdefault("date", dated[0])
         drop.extend(consumed)
     _add_authors(doc, authors)

@@ -14,7 +14,7 @@ import pytest
 from conftest import clean_dir
 
 from pipeline.boilerplate import apply_rules, load_rules
-from pipeline.clean import Cleaner, to_record
+from pipeline.clean import METADATA_STAGES, Cleaner, to_record
 from pipeline.config import Config
 from pipeline.document import Document, split_lines
 from pipeline.extract import extract_html
@@ -198,6 +198,15 @@ def test_publication_date_wins_over_a_bare_date_and_an_update():
     assert doc.metadata["date"] == "2022-04-30"
     doc = find_datelines(document("Updated May 2, 2022\n\nWednesday, May 4, 2022\n\nBody."))
     assert doc.metadata["date"] == "2022-05-04"
+
+
+@pytest.mark.parametrize("header", ["Von Lea Roth | Aktualisiert am 04.05.2022\nVeröffentlicht am 01.05.2022",
+                                    "Published 1 May 2022\nBy Lea Roth | Last updated May 4, 2022"])
+def test_an_update_date_in_a_byline_does_not_beat_the_publication_date(header):
+    doc = Document("id", "test.txt", "text", split_lines(f"{header}\n\nThe first paragraph of the article."))
+    for stage in METADATA_STAGES:
+        doc = stage(doc)
+    assert doc.metadata["date"] == "2022-05-01" and doc.metadata["authors"] == ["Lea Roth"]
 
 
 def test_a_bare_date_counts_only_near_the_top():
