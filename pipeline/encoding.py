@@ -46,6 +46,8 @@ WEB_ENCODING_RANK = {name: rank for rank, name in enumerate(
     ["cp1252", "latin_1", "iso8859_15", "cp1251", "cp1250", "gb18030", "shift_jis", "euc_kr", "big5", "koi8_r"]
 )}
 
+WEB_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252"}  # what browsers read a page declaring these as (WHATWG)
+
 CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])  # all C0 controls but \t \n \v \f \r
 
 BINARY_SIGNATURES = (
@@ -148,7 +150,9 @@ def _reads_as_text(sample: str) -> bool:
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
-    """Decode bytes: BOM, then UTF-8, then a declared charset, then detection.
+    """Decode bytes: BOM, then UTF-8 (with stray bytes read as cp1252), then a declared charset, then detection.
+
+    Bytes with no valid UTF-8 sequence but cp1252's quotes, dashes or euro sign are read as cp1252.
 
     >>> decode_bytes("Le café est très chaud, déjà servi.".encode("cp1252")).text
     'Le café est très chaud, déjà servi.'
@@ -168,14 +172,18 @@ def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
         return DecodedText(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    mixed = data.decode("utf-8", errors="clean_corpus_cp1252")
-    if any(ord(ch) > 0x7FF for ch in mixed if ch > "\x7f") or _has_utf8_multibyte(data):
-        return DecodedText(mixed, "utf-8", ["stray non-UTF-8 bytes read as cp1252"])
-    if declared:
+    stray = ["stray non-UTF-8 bytes read as cp1252"]
+    if _has_utf8_multibyte(data):  # UTF-8 with a few bad bytes
+        return DecodedText(data.decode("utf-8", errors="clean_corpus_cp1252"), "utf-8", stray)
+    if declared:  # a legacy 8-bit page: its own word first
         try:
-            return DecodedText(data.decode(declared), codecs.lookup(declared).name + " (declared)")
+            codec = WEB_ALIASES.get(codecs.lookup(declared).name, declared)
+            return DecodedText(data.decode(codec), codecs.lookup(codec).name + " (declared)")
         except (LookupError, UnicodeDecodeError):
             pass
+    mixed = data.decode("utf-8", errors="clean_corpus_cp1252")
+    if any(ord(ch) > 0x7FF for ch in mixed if ch > "\x7f"):  # Windows quotes, dashes, €: cp1252, the commonest
+        return DecodedText(mixed, "utf-8", stray)
     best = _detect(data[:262144])
     if best is None:
         raise UndecodableError("undecodable", "no text encoding fits these bytes")

@@ -19,7 +19,15 @@ from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.encoding import FTFY_CONFIG, MOJIBAKE_HINT, MOJIBAKE_PAIR, needs_ftfy, normalize_whitespace, repair_text
+from pipeline.encoding import (
+    FTFY_CONFIG,
+    MOJIBAKE_HINT,
+    MOJIBAKE_PAIR,
+    decode_bytes,
+    needs_ftfy,
+    normalize_whitespace,
+    repair_text,
+)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 MOJIBAKE_DIR = SHARED / "mojibake"
@@ -162,3 +170,25 @@ def test_normalised_whitespace_is_stripped_collapsed_and_stable(text):
     assert "\n\n\n" not in normal and "  " not in normal and normal == normal.strip()
     assert all(line == line.strip() for line in normal.split("\n"))
     assert not set(normal) & set("\t\x0b\x0c\x1f\x7f\xa0\u200b\ufeff\u3000")
+
+
+@pytest.mark.parametrize(
+    "text, codec, declared",
+    [
+        ("«Новости» — это „важно“: город открыл новую библиотеку.", "cp1251", "windows-1251"),
+        ("„Żółta łódź” — tak nazywa się nowa kawiarnia w Łodzi.", "cp1250", "windows-1250"),
+        ("Ελληνικά: «Η βιβλιοθήκη» άνοιξε – επιτέλους.", "cp1253", "windows-1253"),
+    ],
+)
+def test_a_page_in_a_declared_legacy_charset_is_read_in_it_despite_its_quotes(text, codec, declared):
+    """Its curly quotes and dashes are bytes that cp1252 reads as quotes too, but the page says what it is."""
+    decoded = decode_bytes(text.encode(codec), declared)
+    assert decoded.text == text
+    assert decoded.encoding == f"{codec} (declared)"
+
+
+def test_a_page_declaring_latin_1_is_read_as_windows_1252_like_browsers_do():
+    text = "Caf\u00e9 \u201cdu coin\u201d \u2013 ouvert le dimanche, 5\u00a0\u20ac le menu."
+    decoded = decode_bytes(text.encode("cp1252"), "iso-8859-1")
+    assert decoded.text == text
+    assert decoded.encoding == "cp1252 (declared)"
