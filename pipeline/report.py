@@ -225,7 +225,7 @@ def _markdown_table(frame: pd.DataFrame) -> str:
 
 
 def render_markdown(sections: list[Section]) -> str:
-    parts = ["# clean-corpus run report", "", "Plots are in report.html; all numbers are in report.json.", ""]
+    parts = ["# clean-corpus run report", "", "Plots are in report.html; the counts are also in report.json.", ""]
     for section in sections:
         parts += [f"## {section.title}", ""]
         if section.note:
