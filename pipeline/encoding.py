@@ -48,6 +48,8 @@ WEB_ENCODING_RANK = {name: rank for rank, name in enumerate(
 
 WEB_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252"}  # what browsers read a page declaring these as (WHATWG)
 
+MIN_UTF16_NULS = 2  # one NUL is a stray byte in a short text, not its spaces in UTF-16
+
 CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])  # all C0 controls but \t \n \v \f \r
 
 BINARY_SIGNATURES = (
@@ -131,14 +133,19 @@ def looks_binary(data: bytes) -> bool:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
+    r"""UTF-16 told by its NUL bytes (the high byte of ASCII characters: at least a few spaces) on one side only.
+
+    >>> _utf16_without_bom("Новый бюджет города".encode("utf-16-le")), _utf16_without_bom(b"some text \x00 here")
+    ('utf-16-le', None)
+    """
     sample = data[:4096]
     if len(sample) < 4:
         return None
-    even_nuls = sample[0::2].count(0) / (len(sample) / 2)
-    odd_nuls = sample[1::2].count(0) / (len(sample) / 2)
-    if odd_nuls > 0.1 and even_nuls < 0.05:
+    even_nuls, odd_nuls = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) / 2
+    if odd_nuls > 0.1 * half and even_nuls < 0.05 * half and odd_nuls >= MIN_UTF16_NULS:
         return "utf-16-le"
-    if even_nuls > 0.1 and odd_nuls < 0.05:
+    if even_nuls > 0.1 * half and odd_nuls < 0.05 * half and even_nuls >= MIN_UTF16_NULS:
         return "utf-16-be"
     return None
 
