@@ -13,7 +13,7 @@ import sys
 
 from . import __version__
 from .config import ConfigError, config_to_toml, load_config
-from .executors import make_executor
+from .executors import ClusterError, make_executor
 from .explain import explain_command
 from .progress import ProgressBar, show_progress
 from .readers import UsageError
@@ -81,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("INPUT and -o OUTPUT_DIR are required (unless --explain or --print-config)")
     if args.html and not args.explain:
         parser.error("--html goes with --explain FILE")
+    if args.scheduler and args.executor != "dask":
+        parser.error("--scheduler goes with --executor dask")
+    if args.scheduler and not all(map(os.path.isabs, [*args.inputs, args.output or "/"])):
+        parser.error("with --scheduler, INPUT and -o OUTPUT_DIR must be absolute paths (workers have their own cwd)")
     signal.signal(signal.SIGTERM, _raise_interrupt)
     from .corpus import FORMAT_CHOICES, check_formats  # not on top: worker processes re-import this module
 
@@ -99,9 +103,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.explain:
             return explain_command(args.explain, args.html, config)
-        executor = make_executor(args.executor, args.workers, args.scheduler)
     except ConfigError as error:
         print(f"clean-corpus: config error: {error}", file=sys.stderr)
+        return 2
+    try:
+        executor = make_executor(args.executor, args.workers, args.scheduler)
+    except ValueError as error:  # a malformed --scheduler address
+        print(f"clean-corpus: cannot start the {args.executor} executor: {error}", file=sys.stderr)
         return 2
     except OSError as error:  # a Dask scheduler that cannot be reached
         print(f"clean-corpus: cannot start the {args.executor} executor: {error}", file=sys.stderr)
@@ -118,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as error:  # the output cannot be written: nothing to do per document
         print(f"clean-corpus: fatal: {error}", file=sys.stderr)
+        return 1
+    except ClusterError as error:
+        print(f"clean-corpus: fatal: {error}; rerun with --resume to continue", file=sys.stderr)
         return 1
     finally:
         if bar:

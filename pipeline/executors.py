@@ -12,6 +12,11 @@ from __future__ import annotations
 import multiprocessing
 import signal
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError
+
+
+class ClusterError(RuntimeError):
+    """The cluster could not finish a task: its workers died repeatedly or the scheduler went away."""
 
 
 class SerialExecutor:
@@ -60,6 +65,10 @@ class ProcessExecutor:
             self.pool = None
 
 
+def _identity(value):
+    return value
+
+
 class DaskExecutor:
     """A Dask cluster: an existing one at `scheduler`, or a LocalCluster started (and closed) here."""
 
@@ -80,9 +89,15 @@ class DaskExecutor:
         self.window = window
 
     def map(self, fn: Callable, items: Iterable, shared) -> Iterator:
-        """Submit at most `window` tasks ahead of the one whose result is yielded next."""
+        """Submit at most `window` tasks ahead of the one whose result is yielded next.
+
+        `shared` goes to the cluster as a task, not as scattered data: when the workers holding
+        it die, the scheduler computes it again and the retried tasks find it.
+        """
+        from dask.distributed import KilledWorker
+
         client = self.client
-        shared_future = client.scatter(shared, broadcast=True)
+        shared_future = client.submit(_identity, shared, pure=False)
         pending = []
         try:
             for item in items:
@@ -91,6 +106,8 @@ class DaskExecutor:
                     yield pending.pop(0).result()
             while pending:
                 yield pending.pop(0).result()
+        except (CancelledError, KilledWorker) as error:
+            raise ClusterError(f"the Dask cluster lost a task ({type(error).__name__}: {error})") from error
         finally:
             if self.client is not None:  # not closed by an interruption meanwhile
                 client.cancel([*pending, shared_future])

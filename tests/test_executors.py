@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import os
 import random
+import signal
 from pathlib import Path
 
+import dask
+import pytest
+
+from pipeline import cli
 from pipeline.config import config_from_dict
-from pipeline.executors import DaskExecutor, ProcessExecutor, SerialExecutor
+from pipeline.executors import ClusterError, DaskExecutor, ProcessExecutor, SerialExecutor
 from pipeline.run import record_id, run
 from pipeline.writers import json_line
 
@@ -105,3 +111,73 @@ def test_record_id_is_read_without_decoding_the_record():
     tricky = 'id "quoted" \\ \u2028 ü'
     assert record_id(json_line({"id": tricky, "text": "x", "removed": [{"id": "other"}]})) == tricky
     assert record_id(json_line({"source": "a.txt", "id": "later"})) == "later"  # id not first: decoded fully
+
+
+def add_after_killing_the_worker_once(marker: str, shared: int) -> int:
+    """Kills the worker process the first time it runs for `marker` (as an out-of-memory kill would)."""
+    if not os.path.exists(marker):
+        Path(marker).touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return shared + len(marker)
+
+
+def test_dask_run_survives_losing_every_worker_holding_the_shared_context(tmp_path):
+    """The only worker dies mid-map: Dask restarts it and retries, and the shared context is still there."""
+    executor = DaskExecutor(None, 1)
+    try:
+        markers = [str(tmp_path / name) for name in ("a", "bb")]
+        assert list(executor.map(add_after_killing_the_worker_once, markers, 100)) == [
+            100 + len(markers[0]), 100 + len(markers[1])
+        ]
+    finally:
+        executor.close()
+
+
+def kill_the_worker(item, shared):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_task_that_keeps_killing_its_workers_is_a_cluster_error():
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        executor = DaskExecutor(None, 1)
+    try:
+        with pytest.raises(ClusterError, match="KilledWorker"):
+            list(executor.map(kill_the_worker, ["x"], None))
+    finally:
+        executor.close()
+
+
+class LostCluster(SerialExecutor):
+    def map(self, fn, items, shared):
+        raise ClusterError("the Dask cluster lost a task (KilledWorker: ...)")
+
+
+def test_a_lost_cluster_ends_the_run_with_a_message_and_keeps_the_finished_work(monkeypatch, capsys, tmp_path):
+    corpus = write_corpus(tmp_path / "in", 6)
+    monkeypatch.setattr(cli, "make_executor", lambda *args: LostCluster())
+    assert cli.main([str(corpus), "-o", str(tmp_path / "out"), "--quiet"]) == 1
+    assert "fatal: the Dask cluster lost a task (KilledWorker: ...); rerun with --resume" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "report.json").exists()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["IN", "-o", "OUT", "--scheduler", "tcp://127.0.0.1:8786"], "--scheduler goes with --executor dask"),
+        (["IN", "-o", "/OUT", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:8786"], "must be absolute"),
+        (["/IN", "-o", "OUT", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:8786"], "must be absolute"),
+    ],
+)
+def test_scheduler_option_misuse_is_a_usage_error(capsys, args, message):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(args)
+    assert stop.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("address", ["bogus://127.0.0.1:8786", "tcp://127.0.0.1:port"])
+def test_a_malformed_scheduler_address_is_a_usage_error(capsys, tmp_path, address):
+    args = [str(tmp_path), "-o", str(tmp_path / "out"), "--executor", "dask", "--scheduler", address]
+    assert cli.main(args) == 2
+    assert "clean-corpus: cannot start the dask executor: " in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
