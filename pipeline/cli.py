@@ -114,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:  # a Dask scheduler that cannot be reached
         print(f"clean-corpus: cannot start the {args.executor} executor: {error}", file=sys.stderr)
         return 1
+    if executor.workers == 0:  # Dask waits for a worker to join
+        print("clean-corpus: the Dask scheduler has no workers yet; waiting for one (Ctrl-C stops)", file=sys.stderr)
     bar = ProgressBar() if show_progress(args.quiet) else None
     try:
         report = run(args.inputs, args.output, config, executor, resume=args.resume, progress=bar)

@@ -85,7 +85,7 @@ class DaskExecutor:
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
             )
             self.client = Client(self.cluster)
-        self.workers = len(self.client.scheduler_info()["workers"]) or workers
+        self.workers = len(self.client.scheduler_info()["workers"]) if scheduler else workers  # 0: none joined yet
         self.window = window
 
     def map(self, fn: Callable, items: Iterable, shared) -> Iterator:

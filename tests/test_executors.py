@@ -181,3 +181,22 @@ def test_a_malformed_scheduler_address_is_a_usage_error(capsys, tmp_path, addres
     assert cli.main(args) == 2
     assert "clean-corpus: cannot start the dask executor: " in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_scheduler_without_workers_is_reported_before_the_run_waits(monkeypatch, capsys, tmp_path):
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=0, dashboard_address=None, host="127.0.0.1") as cluster:
+        executor = DaskExecutor(cluster.scheduler_address, 2)
+        try:
+            assert executor.workers == 0
+        finally:
+            executor.close()
+
+    class NoWorkersYet(SerialExecutor):
+        workers = 0
+
+    corpus = write_corpus(tmp_path / "in", 6)
+    monkeypatch.setattr(cli, "make_executor", lambda *args: NoWorkersYet())
+    assert cli.main([str(corpus), "-o", str(tmp_path / "out"), "--quiet"]) == 0
+    assert "the Dask scheduler has no workers yet; waiting for one" in capsys.readouterr().err
