@@ -83,8 +83,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--html goes with --explain FILE")
     if args.scheduler and args.executor != "dask":
         parser.error("--scheduler goes with --executor dask")
-    if args.scheduler and not all(map(os.path.isabs, [*args.inputs, args.output or "/"])):
-        parser.error("with --scheduler, INPUT and -o OUTPUT_DIR must be absolute paths (workers have their own cwd)")
     signal.signal(signal.SIGTERM, _raise_interrupt)
     from .corpus import FORMAT_CHOICES, check_formats  # not on top: worker processes re-import this module
 

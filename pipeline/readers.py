@@ -40,7 +40,7 @@ class UsageError(ValueError):
 class InputFile:
     """A file to read: its path on disk and its name in the output (relative to its input root)."""
 
-    path: str
+    path: str  # absolute
     source: str
 
 
@@ -137,7 +137,7 @@ def _add(found: dict, seen: set, rejects: list, path: Path, source: str, root: P
         if target.is_dir():
             rejects.append(Reject(source, "not_a_file", "symlink to a directory inside the input (read there)"))
             return
-    found[source] = InputFile(str(path), source)
+    found[source] = InputFile(os.path.abspath(path), source)  # the same file for a worker in another directory
 
 
 def kind_of(name: str) -> tuple[str | None, str | None]:

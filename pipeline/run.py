@@ -313,7 +313,7 @@ def open_work_dir(output: Path, config: Config, files: list[InputFile], resume: 
     With `resume`, the work directory of an earlier run with the same config hash and the
     same inputs is kept; anything else (other hashes, changed inputs) starts over.
     """
-    work_dir = output / f".work-{config.digest()}"
+    work_dir = output.absolute() / f".work-{config.digest()}"  # absolute: workers may run in other directories
     stamp = {"config_hash": config.digest(), "inputs": inputs_digest(files), "pipeline_version": __version__}
     for other in output.glob(".work-*"):
         if other != work_dir:
