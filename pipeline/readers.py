@@ -214,7 +214,8 @@ def _read_file(item: InputFile, config: Config) -> Iterator[RawDocument | Reject
 
 
 def _read_error(source: str, compression: str | None, error: Exception) -> Reject:
-    reason = "corrupt_archive" if compression and not isinstance(error, PermissionError) else "unreadable"
+    system_error = isinstance(error, OSError) and error.errno is not None  # not found, permission, I/O: not the archive
+    reason = "corrupt_archive" if compression and not system_error else "unreadable"
     return Reject(source, reason, f"{type(error).__name__}: {error}")
 
 

@@ -573,3 +573,12 @@ def test_a_record_that_cannot_be_written_rejects_its_document_only(tmp_path, mon
     [reject] = result["rejected"]
     assert (reject["source"], reject["reason"]) == ("broken.txt", "internal_error")
     assert reject["detail"].startswith("UnicodeEncodeError")
+
+
+@pytest.mark.parametrize("name", ["gone.txt.gz", "gone.jsonl.bz2"])
+def test_a_compressed_file_that_vanished_is_unreadable_not_a_corrupt_archive(tmp_path, name):
+    from pipeline.readers import InputFile, read_documents
+
+    [reject] = read_documents(InputFile(str(tmp_path / name), name), Config())
+    assert (reject.source, reject.reason) == (name, "unreadable")
+    assert reject.detail.startswith("FileNotFoundError")
