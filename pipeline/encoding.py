@@ -180,7 +180,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
     except UnicodeDecodeError:
         pass
     stray = ["stray non-UTF-8 bytes read as cp1252"]
-    if _has_utf8_multibyte(data):  # UTF-8 with a few bad bytes
+    if _mostly_utf8(data):  # UTF-8 with a few bad bytes
         return DecodedText(data.decode("utf-8", errors="clean_corpus_cp1252"), "utf-8", stray)
     if declared:  # a legacy 8-bit page: its own word first
         try:
@@ -198,6 +198,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
 
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_NON_ASCII = re.compile(rb"[\x80-\xff]+")
 
 
 def _detect(sample: bytes):
@@ -210,8 +211,13 @@ def _detect(sample: bytes):
     return min(tied, key=lambda m: WEB_ENCODING_RANK.get(m.encoding, len(WEB_ENCODING_RANK)))
 
 
-def _has_utf8_multibyte(data: bytes) -> bool:
-    return _UTF8_MULTIBYTE.search(data) is not None
+def _mostly_utf8(data: bytes) -> bool:
+    """True when at least two thirds of the non-ASCII bytes form valid UTF-8 sequences.
+
+    Shift_JIS, EUC, GBK and Big5 text holds UTF-8-like byte pairs by chance, but far fewer (under half).
+    """
+    utf8 = sum(map(len, _UTF8_MULTIBYTE.findall(data)))
+    return utf8 > 0 and 3 * utf8 >= 2 * sum(map(len, _NON_ASCII.findall(data)))
 
 
 def needs_ftfy(line: str) -> bool:

@@ -13,13 +13,16 @@ from trafilatura.settings import set_date_params
 from .metadata import clean_authors, clean_date
 
 STANDFIRST_GAP = 500  # at most this many visible characters between a standfirst and the article text
-META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w:.-]{2,40})""", re.IGNORECASE)
+DECLARED_CHARSET = re.compile(  # <meta charset=..>, <meta http-equiv .. content="..; charset=..">, <?xml encoding=..?>
+    rb"""(?:<meta[^>]{0,200}?charset|<\?xml[^>]{0,200}?encoding)\s*=\s*["']?\s*([\w:.-]{2,40})""", re.IGNORECASE
+)
+XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")  # lxml refuses a str that declares its encoding
 HIDDEN_TAGS = ["script", "style", "noscript", "template", "head"]
 
 
 def declared_charset(data: bytes) -> str | None:
-    """The charset a page declares in a <meta> tag within its first 4 KB, if any."""
-    found = META_CHARSET.search(data[:4096])
+    """The charset a page declares in a <meta> tag or an XML declaration within its first 4 KB, if any."""
+    found = DECLARED_CHARSET.search(data[:4096])
     return found.group(1).decode("ascii").lower() if found else None
 
 
@@ -79,9 +82,8 @@ def shown_standfirst(html: str, paragraphs: list[str], description: str | None) 
     summary = " ".join((description or "").split())
     if not summary or summary in " ".join(" ".join(paragraphs).split()):
         return None
-    try:
-        tree = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.LxmlError):  # any parse failure: no standfirst
+    tree = parsed(html)
+    if tree is None:
         return None
     lxml.etree.strip_elements(tree, *HIDDEN_TAGS, with_tail=False)
     visible = " ".join(tree.text_content().split())
@@ -93,15 +95,22 @@ def shown_standfirst(html: str, paragraphs: list[str], description: str | None) 
     return summary if end <= start <= end + STANDFIRST_GAP else None
 
 
+def parsed(html: str):
+    """The page's lxml tree (an XML declaration ahead of it ignored), or None when lxml cannot parse it."""
+    try:
+        return lxml.html.fromstring(XML_DECLARATION.sub("", html, count=1))
+    except (ValueError, lxml.etree.LxmlError):
+        return None
+
+
 def only_link_text(html: str, text: str) -> bool:
     """True when every line of the extracted text is the text of a link on the page: a menu or index page.
 
     >>> only_link_text('<ul><li><a href="/">Home</a></li><li><a href="/a">News</a></li></ul>', "Home\\n\\nNews")
     True
     """
-    try:
-        tree = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.LxmlError):  # any parse failure: not shown to be links only
+    tree = parsed(html)
+    if tree is None:
         return False
     links = set()
     for anchor in tree.iter("a"):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.clean import Cleaner
 from pipeline.config import Config
 from pipeline.document import Document
-from pipeline.extract import extract_html
+from pipeline.encoding import decode_bytes
+from pipeline.extract import declared_charset, extract_html
 from pipeline.readers import RawDocument
 
 PARAGRAPHS = [
@@ -90,3 +93,40 @@ def test_an_author_bio_at_the_end_of_the_extracted_article_goes():
     doc = Cleaner(Config()).clean(RawDocument("museum.html", "html", text, {}, metadata))
     assert {entry["text"]: entry["rule"] for entry in doc.removed}[bio] == "classifier.author_bio"
     assert all(paragraph in doc.text.split("\n\n") for paragraph in PARAGRAPHS)
+
+
+EAST_ASIAN_PAGES = [  # (paragraph, charset): legacy multi-byte charsets hold UTF-8-like byte pairs by chance
+    ("大阪の商店街では今週から、使い捨ての袋をやめて布の袋を貸し出す試みが始まった。", "shift_jis"),
+    ("大阪の商店街では今週から、使い捨ての袋をやめて布の袋を貸し出す試みが始まった。", "euc_jp"),
+    ("부산의 한 시장은 이번 주부터 비닐봉지 대신 천 가방을 빌려주는 실험을 시작했다.", "euc_kr"),
+    ("广州的一个老市场从本周开始试行出借布袋，以取代一次性塑料袋。", "gbk"),
+    ("台南的一個老市場從本週開始試行出借布袋，以取代一次性塑膠袋。", "big5"),
+]
+
+
+@pytest.mark.parametrize("paragraph, charset", EAST_ASIAN_PAGES)
+def test_a_page_in_a_declared_east_asian_charset_is_read_in_it(paragraph, charset):
+    page = f'<html><head><meta charset="{charset}"><title>Market</title></head><body><p>{paragraph}</p></body></html>'
+    data = page.encode(charset)
+    decoded = decode_bytes(data, declared_charset(data))
+    assert paragraph in decoded.text
+    assert decoded.encoding.endswith("(declared)")
+
+
+def test_utf8_with_a_few_stray_cp1252_bytes_is_still_read_as_utf8():
+    data = "Die Brücke über den Fluss wird im Frühjahr erneuert. ".encode() * 4 + b"\x84Endlich\x93, sagen viele."
+    decoded = decode_bytes(data, "windows-1252")
+    assert decoded.text.startswith("Die Brücke über den Fluss") and decoded.text.endswith("„Endlich“, sagen viele.")
+
+
+def test_a_charset_declared_only_by_an_xml_declaration_is_used():
+    paragraph = "Жители района давно просили отремонтировать мост — «десять лет» он стоял “закрытым”."
+    page = f'<?xml version="1.0" encoding="windows-1251"?>\n<html><body><p>{paragraph}</p></body></html>'
+    data = page.encode("cp1251")
+    assert declared_charset(data) == "windows-1251"
+    assert paragraph in decode_bytes(data, declared_charset(data)).text
+
+
+def test_an_xml_declaration_does_not_stop_the_standfirst_coming_back():
+    text, _, _ = extract_html('<?xml version="1.0" encoding="utf-8"?>\n' + french_page(STANDFIRST))
+    assert text.split("\n\n")[0] == STANDFIRST
