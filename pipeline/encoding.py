@@ -20,6 +20,7 @@ from functools import lru_cache
 
 import charset_normalizer
 import ftfy
+from charset_normalizer.md import mess_ratio
 from ftfy import chardata
 from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from ftfy.chardata import HTML_ENTITY_RE
@@ -48,6 +49,7 @@ WEB_ENCODING_RANK = {name: rank for rank, name in enumerate(
 
 WEB_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252"}  # what browsers read a page declaring these as (WHATWG)
 
+MAX_MESS = 0.2  # charset-normalizer's own default: a decoding messier than this is rejected
 MIN_UTF16_NULS = 2  # one NUL is a stray byte in a short text, not its spaces in UTF-16
 
 CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])  # all C0 controls but \t \n \v \f \r
@@ -159,7 +161,8 @@ def _reads_as_text(sample: str) -> bool:
 def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
     """Decode bytes: BOM, then UTF-8 (with stray bytes read as cp1252), then a declared charset, then detection.
 
-    Bytes with no valid UTF-8 sequence but cp1252's quotes, dashes or euro sign are read as cp1252.
+    Bytes that are not mostly UTF-8 but hold cp1252's quotes, dashes or euro sign are read as cp1252;
+    a declared or cp1252 reading that is a mess (a wrong guess) is left for detection.
 
     >>> decode_bytes("Le café est très chaud, déjà servi.".encode("cp1252")).text
     'Le café est très chaud, déjà servi.'
@@ -182,23 +185,34 @@ def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
     stray = ["stray non-UTF-8 bytes read as cp1252"]
     if _mostly_utf8(data):  # UTF-8 with a few bad bytes
         return DecodedText(data.decode("utf-8", errors="clean_corpus_cp1252"), "utf-8", stray)
-    if declared:  # a legacy 8-bit page: its own word first
+    in_declared = None
+    if declared:  # a legacy 8-bit page: its own word first, unless that reads as a mess (a wrong declaration)
         try:
             codec = WEB_ALIASES.get(codecs.lookup(declared).name, declared)
-            return DecodedText(data.decode(codec), codecs.lookup(codec).name + " (declared)")
+            in_declared = DecodedText(data.decode(codec), codecs.lookup(codec).name + " (declared)")
         except (LookupError, UnicodeDecodeError):
             pass
+        if in_declared and not _is_mess(in_declared.text):
+            return in_declared
     mixed = data.decode("utf-8", errors="clean_corpus_cp1252")
-    if any(ord(ch) > 0x7FF for ch in mixed if ch > "\x7f"):  # Windows quotes, dashes, €: cp1252, the commonest
-        return DecodedText(mixed, "utf-8", stray)
+    if any(ord(ch) > 0x7FF for ch in mixed if ch > "\x7f") and not _is_mess(mixed):  # Windows quotes, dashes, €
+        return DecodedText(mixed, "utf-8", stray)  # cp1252, the commonest (Cyrillic or Greek in it is a mess)
     best = _detect(data[:262144])
     if best is None:
+        if in_declared:
+            return in_declared
         raise UndecodableError("undecodable", "no text encoding fits these bytes")
     return DecodedText(data.decode(best.encoding, errors="replace"), best.encoding + " (detected)")
 
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _NON_ASCII = re.compile(rb"[\x80-\xff]+")
+
+
+def _is_mess(text: str) -> bool:
+    """True when charset-normalizer's mess measure rejects this reading of the bytes (letters of mixed scripts,
+    symbols among letters: how Cyrillic, Greek or Polish look when read as cp1252)."""
+    return mess_ratio(text[:65536]) >= MAX_MESS
 
 
 def _detect(sample: bytes):

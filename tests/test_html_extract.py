@@ -130,3 +130,20 @@ def test_a_charset_declared_only_by_an_xml_declaration_is_used():
 def test_an_xml_declaration_does_not_stop_the_standfirst_coming_back():
     text, _, _ = extract_html('<?xml version="1.0" encoding="utf-8"?>\n' + french_page(STANDFIRST))
     assert text.split("\n\n")[0] == STANDFIRST
+
+
+MISREAD_PAGES = [  # (paragraph, charset, declaration): read as cp1252 these come out as accented Latin garbage
+    ("Жители района давно просили отремонтировать мост — «десять лет» он стоял закрытым для машин.", "cp1251", None),
+    ("Жители района давно просили отремонтировать мост — «десять лет» он стоял закрытым для машин.", "cp1251",
+     "iso-8859-1"),
+    ("Οι κάτοικοι ζητούσαν εδώ και χρόνια να επισκευαστεί η γέφυρα — «δέκα χρόνια» ήταν κλειστή.", "cp1253", None),
+]
+
+
+@pytest.mark.parametrize("paragraph, charset, declaration", MISREAD_PAGES)
+def test_a_page_whose_cp1252_reading_is_a_mess_is_read_in_its_detected_charset(paragraph, charset, declaration):
+    meta = f'<meta http-equiv="Content-Type" content="text/html; charset={declaration}">' if declaration else ""
+    data = f"<html><head>{meta}</head><body><p>{paragraph}</p><p>{paragraph}</p></body></html>".encode(charset)
+    decoded = decode_bytes(data, declared_charset(data))
+    assert paragraph in decoded.text
+    assert decoded.encoding == f"{charset} (detected)"
