@@ -18,6 +18,8 @@ DECLARED_CHARSET = re.compile(  # <meta charset=..>, <meta http-equiv .. content
 )
 XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")  # lxml refuses a str that declares its encoding
 HIDDEN_TAGS = ["script", "style", "noscript", "template", "head"]
+MENU_LINKS = "//nav//a | //header//a | //footer//a"
+MENU_LINES = 3  # this many lines of extracted text that are menu links: the extractor kept the page's menus
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -44,20 +46,13 @@ def page_metadata(document) -> dict:
 def extract_html(html: str) -> tuple[str, dict, str] | None:
     """(text, metadata, method) for a page, or None when neither extractor yields text.
 
+    When trafilatura's text holds the page's menus, it runs again favouring precision.
     Paragraphs are separated by blank lines so the text stages see them as blocks.
     """
-    try:
-        document = trafilatura.bare_extraction(
-            html,
-            include_comments=False,
-            include_tables=True,
-            with_metadata=True,
-            deduplicate=False,
-            date_extraction_params=set_date_params(extensive=False),  # never a date merely mentioned in the text
-        )
-    except (RecursionError, ValueError, TypeError, AttributeError):
-        document = None
-    if document is not None and document.text and document.text.strip():
+    document = run_trafilatura(html)
+    if document is not None and kept_menus(html, document.text):
+        document = run_trafilatura(html, favor_precision=True) or document
+    if document is not None:
         paragraphs = [line for line in document.text.split("\n") if line.strip()]
         standfirst = shown_standfirst(html, paragraphs, document.description)
         if standfirst:
@@ -71,6 +66,32 @@ def extract_html(html: str) -> tuple[str, dict, str] | None:
     except RecursionError:
         return None
     return (text, {}, "beautifulsoup") if text.strip() else None
+
+
+def run_trafilatura(html: str, favor_precision: bool = False):
+    """trafilatura's document for a page (text and metadata), or None when it finds no text."""
+    try:
+        document = trafilatura.bare_extraction(
+            html,
+            favor_precision=favor_precision,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=True,
+            deduplicate=False,
+            date_extraction_params=set_date_params(extensive=False),  # never a date merely mentioned in the text
+        )
+    except (RecursionError, ValueError, TypeError, AttributeError):
+        return None
+    return document if document is not None and document.text and document.text.strip() else None
+
+
+def kept_menus(html: str, text: str) -> bool:
+    """True when at least MENU_LINES lines of the text are links in the page's <nav>, <header> or <footer>."""
+    tree = parsed(html)
+    if tree is None:
+        return False
+    menus = {" ".join(link.text_content().split()) for link in tree.xpath(MENU_LINKS)}
+    return sum(" ".join(line.split()) in menus for line in text.split("\n")) >= MENU_LINES
 
 
 def shown_standfirst(html: str, paragraphs: list[str], description: str | None) -> str | None:

@@ -147,3 +147,15 @@ def test_a_page_whose_cp1252_reading_is_a_mess_is_read_in_its_detected_charset(p
     decoded = decode_bytes(data, declared_charset(data))
     assert paragraph in decoded.text
     assert decoded.encoding == f"{charset} (detected)"
+
+
+def test_a_short_notice_comes_out_without_the_menus_the_extractor_first_kept():
+    notice = "Der Wochenmarkt findet am Samstag wegen des Stadtfests auf dem Kirchplatz statt."
+    page = f"""<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Markt zieht um</title></head><body>
+<div class="consent">Diese Seite verwendet Cookies. <button>Einverstanden</button></div>
+<nav><a href="/">Start</a> <a href="/rathaus">Rathaus</a> <a href="/kultur">Kultur</a> <a href="/kontakt">Kontakt</a></nav>
+<main><h2>Markt zieht um</h2><p>{notice}</p></main>
+<footer><a href="/impressum">Impressum</a></footer></body></html>"""
+    text, _, _ = extract_html(page)
+    assert notice in text
+    assert not {"Start", "Rathaus", "Kultur", "Kontakt", "Einverstanden"} & set(text.split("\n\n"))
