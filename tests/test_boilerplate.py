@@ -102,6 +102,9 @@ def test_line_rules_remove_furniture_in_several_languages(line, rule):
         ("Want to stay informed? Join thousands of readers.", "newsletter.updates_pitch"),
         ("The views expressed in this column are the writer's own.", "footer.not_responsible"),
         ("Posted by Jan Nowak at 9:41 PM", "author_box.staff_byline"),
+        ("Did you enjoy this story? Share it with a friend who rides the night ferry.", "share.share_prompt"),
+        ("¿Te ha gustado este artículo? Compártelo con tus amigos", "share.share_prompt"),
+        ("Hat Ihnen dieser Artikel gefallen? Teilen Sie ihn!", "share.share_prompt"),
     ],
 )
 def test_more_furniture_kinds_are_removed(line, rule):
