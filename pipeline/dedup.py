@@ -265,7 +265,17 @@ def _clusters_of(ids: list[str], exact: np.ndarray, signatures: np.ndarray, conf
     first_same_text = first[group.ravel()]
     for i in np.flatnonzero(first_same_text != np.arange(len(ids))).tolist():
         join(int(first_same_text[i]), i)
-    for i, j in sorted(_candidate_pairs(signatures, rows, min(config.bands, config.num_perm // rows))):
+    # Documents with one signature are candidates with the same documents, at the same similarity: only
+    # the first of them is paired (pairing thousands of copies with each other is quadratic), the others
+    # join it as their similarity of 1.0 allows.
+    _, first_signature, signature_group = np.unique(signatures, axis=0, return_index=True, return_inverse=True)
+    if config.threshold <= 1.0:
+        first_same_signature = first_signature[signature_group.ravel()]
+        for i in np.flatnonzero(first_same_signature != np.arange(len(ids))).tolist():
+            join(int(first_same_signature[i]), i)
+    distinct = np.sort(first_signature).tolist()
+    candidates = _candidate_pairs(signatures[distinct], rows, min(config.bands, config.num_perm // rows))
+    for i, j in sorted((distinct[a], distinct[b]) for a, b in candidates):
         if root(i) != root(j) and similarity(signatures[i], signatures[j]) >= config.threshold:
             join(i, j)
     result = {}

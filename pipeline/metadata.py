@@ -296,7 +296,11 @@ def find_title(doc: Document) -> Document:
 
 def _add_authors(doc: Document, names: list[str]) -> None:
     authors = doc.metadata.setdefault("authors", [])
-    authors.extend(name for name in names if name not in authors)
+    known = set(authors)
+    for name in names:
+        if name not in known:
+            known.add(name)
+            authors.append(name)
 
 
 def find_bylines(doc: Document) -> Document:
@@ -306,7 +310,7 @@ def find_bylines(doc: Document) -> Document:
     bylines are removed as well (repeats, or teasers of other articles) but give no authors: left in
     place, the first of them would be taken for the article's byline when the text is cleaned again.
     """
-    drop: list[int] = []
+    drop: set[int] = set()
     lines = doc.lines
     authors: list[str] = []
     for index, line in enumerate(lines):
@@ -328,7 +332,7 @@ def find_bylines(doc: Document) -> Document:
             dated = find_date(rest, language)
             if dated and not UPDATE_WORD.search(rest[: dated[1]]):  # 'By A | Updated DATE': not the publication
                 doc.metadata.setdefault("date", dated[0])
-        drop.extend(consumed)
+        drop.update(consumed)
     _add_authors(doc, authors)
     doc.drop(drop, "metadata.byline")
     return doc
@@ -360,14 +364,14 @@ def find_source_lines(doc: Document) -> Document:
         match = SOURCE_LINE.fullmatch(line.text) if len(line.text) <= MAX_META_LINE else None
         if match and (publisher := publisher_in(match["publisher"].strip())):
             found[index] = publisher
-    byline_numbers = [entry["line"] for entry in doc.removed if entry["rule"] == "metadata.byline"]
+    byline_numbers = {entry["line"] for entry in doc.removed if entry["rule"] == "metadata.byline"}
     others = len(doc.lines) - len(found)
     drop = []
     for rank, (index, publisher) in enumerate(found.items()):
         before = index - rank
         in_frame = before < HEADER_LINES or others - before < HEADER_LINES
         number = doc.lines[index].number
-        if in_frame or any(abs(byline - number) <= 2 for byline in byline_numbers):
+        if in_frame or any(number + offset in byline_numbers for offset in range(-2, 3)):
             doc.metadata.setdefault("publisher", publisher)
             drop.append(index)
     doc.drop(drop, "metadata.source_line")
@@ -437,25 +441,39 @@ def find_author_boxes(doc: Document) -> Document:
     """A name line followed by a bio that starts with that name and a verb ('Jane Doe is …'): an author box.
 
     A name at the top of a text without a headline is the headline of a page about that person
-    ('Ada Lovelace' / 'Ada Lovelace was a mathematician …'), not a box.  Repeated until none is
-    left, since removing one box can bring a name next to another bio (a box shown twice); one
-    pass over the cleaned text then finds nothing more.
+    ('Ada Lovelace' / 'Ada Lovelace was a mathematician …'), not a box.  Removing one box can
+    bring a name next to another bio (a box shown twice, boxes nested): one pass keeps a stack
+    of the lines not yet removed, so a bio also closes a box whose name is above the boxes just
+    removed (a bio is never a name: the two never overlap).  Authors are added innermost box
+    first, as repeated passes would find them; one pass over the cleaned text then finds nothing more.
     """
-    while True:
-        drop = []
-        lines = doc.lines
-        for index in range(0 if doc.metadata.get("title") else 1, len(lines) - 1):
-            name = lines[index].text
-            if len(name) > MAX_NAME_CHARS:
-                continue
-            bio = lines[index + 1].text
-            is_bio = bio.startswith(name) and BIO_START.match(bio[len(name) :]) and len(bio.split()) <= MAX_BIO_WORDS
-            if is_bio and is_name(name):
-                _add_authors(doc, [name])
-                drop.extend([index, index + 1])
-        if not drop:
-            return doc
-        doc.drop(drop, "author_box.name_and_bio")
+    lines = doc.lines
+    first_name = 0 if doc.metadata.get("title") else 1
+    stack: list[tuple[int, int]] = []  # kept lines: (position, depth of the deepest box removed right below it)
+    boxes: list[tuple[int, int, int]] = []  # (depth, name position, bio position); depth 1: no box inside
+    for index, line in enumerate(lines):
+        if stack and stack[-1][0] >= first_name and is_box(lines[stack[-1][0]].text, line.text):
+            name_position, inside = stack.pop()
+            boxes.append((inside + 1, name_position, index))
+            if stack:
+                stack[-1] = (stack[-1][0], max(stack[-1][1], inside + 1))
+        else:
+            stack.append((index, 0))
+    if boxes:
+        _add_authors(doc, [lines[position].text for _, position, _ in sorted(boxes)])
+    doc.drop([index for _, name, bio in boxes for index in (name, bio)], "author_box.name_and_bio")
+    return doc
+
+
+def is_box(name: str, bio: str) -> bool:
+    """A name line and the bio below it that starts with that name and a verb."""
+    return (
+        len(name) <= MAX_NAME_CHARS
+        and bio.startswith(name)
+        and BIO_START.match(bio[len(name) :]) is not None
+        and len(bio.split()) <= MAX_BIO_WORDS
+        and is_name(name)
+    )
 
 
 def clean_authors(names: list[str]) -> list[str]:
