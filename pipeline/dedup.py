@@ -162,9 +162,8 @@ def _band_hashes(signatures: np.ndarray, rows: int, band: int) -> np.ndarray:
     return (block * multipliers).sum(axis=1, dtype=np.uint64)
 
 
-def _candidate_pairs(signatures: np.ndarray, rows: int, bands: int) -> set[tuple[int, int]]:
-    """(i, j), i < j, for every two documents that share at least one band (LSH candidates)."""
-    pairs: set[tuple[int, int]] = set()
+def _buckets(signatures: np.ndarray, rows: int, bands: int):
+    """For each band, the documents sharing its values (two or more, in index order): the LSH candidates."""
     for band in range(bands):
         hashes = _band_hashes(signatures, rows, band)
         order = np.argsort(hashes, kind="stable")
@@ -172,9 +171,7 @@ def _candidate_pairs(signatures: np.ndarray, rows: int, bands: int) -> set[tuple
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
         ends = np.r_[starts[1:], len(order)]
         for start, end in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
-            members = sorted(order[start:end].tolist())
-            pairs.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
-    return pairs
+            yield sorted(order[start:end].tolist())
 
 
 class DedupIndex:
@@ -265,19 +262,30 @@ def _clusters_of(ids: list[str], exact: np.ndarray, signatures: np.ndarray, conf
     first_same_text = first[group.ravel()]
     for i in np.flatnonzero(first_same_text != np.arange(len(ids))).tolist():
         join(int(first_same_text[i]), i)
-    # Documents with one signature are candidates with the same documents, at the same similarity: only
-    # the first of them is paired (pairing thousands of copies with each other is quadratic), the others
-    # join it as their similarity of 1.0 allows.
-    _, first_signature, signature_group = np.unique(signatures, axis=0, return_index=True, return_inverse=True)
-    if config.threshold <= 1.0:
-        first_same_signature = first_signature[signature_group.ravel()]
-        for i in np.flatnonzero(first_same_signature != np.arange(len(ids))).tolist():
-            join(int(first_same_signature[i]), i)
-    distinct = np.sort(first_signature).tolist()
-    candidates = _candidate_pairs(signatures[distinct], rows, min(config.bands, config.num_perm // rows))
-    for i, j in sorted((distinct[a], distinct[b]) for a, b in candidates):
-        if root(i) != root(j) and similarity(signatures[i], signatures[j]) >= config.threshold:
-            join(i, j)
+    # Two candidates join when similar enough.  Only components matter, so in a bucket a document is
+    # compared with each component of the members before it, and only until one of them is similar:
+    # thousands of (near) copies cost a comparison each, not one per pair.
+    for bucket in _buckets(signatures, rows, min(config.bands, config.num_perm // rows)):
+        groups: list[list[int]] = []  # the bucket's members so far, one list per component
+        for j in bucket:
+            joined = []
+            for group in groups:
+                if root(group[0]) == root(j) or any(
+                    similarity(signatures[i], signatures[j]) >= config.threshold for i in group
+                ):
+                    join(group[0], j)
+                    joined.append(group)
+            if not joined:
+                groups.append([j])
+                continue
+            largest = max(joined, key=len)  # the others are copied into it
+            largest.append(j)
+            others = {id(group) for group in joined if group is not largest}
+            for group in joined:
+                if id(group) in others:
+                    largest.extend(group)
+            if others:
+                groups = [group for group in groups if id(group) not in others]
     result = {}
     for i, doc_id in enumerate(ids):
         representative = root(i)

@@ -163,3 +163,21 @@ def test_many_copies_of_a_document_cluster_as_when_every_pair_is_compared():
     assert found == clusters_by_all_pairs(keys, config)
     first = next(key.id for key, text in zip(keys, texts, strict=True) if text in (base, base.upper()))
     assert sum(representative == first for representative, _ in found.values()) >= 64  # base copies and near ones
+
+
+def test_near_duplicates_of_several_texts_cluster_as_when_every_pair_is_compared():
+    config = DedupConfig()
+    rng = random.Random(11)
+    texts = []
+    for base_number in range(4):
+        words = [f"mot{base_number}x{rng.randrange(60)}" for _ in range(150)]
+        for _ in range(20):  # variants from barely to much edited: some pairs just above or below the threshold
+            edited = list(words)
+            for _ in range(rng.choice([0, 1, 2, 4, 6, 9, 14])):
+                edited[rng.randrange(len(edited))] = f"neu{rng.randrange(10**6)}"
+            texts.append(" ".join(edited))
+    rng.shuffle(texts)
+    keys = [dedup_key(f"n{i:03}", f"n.jsonl:{i + 1}", text, config) for i, text in enumerate(texts)]
+    found = find_duplicates(keys, config)
+    assert found == clusters_by_all_pairs(keys, config)
+    assert 40 <= len(found) < len(keys) - 4  # most variants join a cluster, not all
