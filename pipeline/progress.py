@@ -8,7 +8,7 @@ import sys
 
 from tqdm import tqdm
 
-PASSES = {"count": "pass 1/2: repeated lines", "clean": "cleaning"}
+PASSES = {"count": "counting repeated lines", "clean": "cleaning"}
 
 
 def input_bytes(files) -> int:
