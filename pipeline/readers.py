@@ -81,6 +81,7 @@ def discover_inputs(paths: list[str], output: Path | None = None) -> tuple[list[
     found: dict[str, InputFile] = {}
     seen: set[str] = set()
     rejects: list[Reject] = []
+    output_dir = output.resolve() if output is not None else None
     for spec in paths:
         matches = [Path(p) for p in sorted(glob.glob(spec, recursive=True))] if glob.has_magic(spec) else [Path(spec)]
         if not matches or not (matches[0].exists() or matches[0].is_symlink()):
@@ -91,10 +92,10 @@ def discover_inputs(paths: list[str], output: Path | None = None) -> tuple[list[
                 _add(found, seen, rejects, match, match.name, None, entry)
                 continue
             root = match.resolve()
-            written = output.resolve() if output is not None else None
-            if written == root:
+            if output_dir == root:
                 raise UsageError(f"output directory {output} is the input directory {match}: choose another one")
-            skip = match / written.relative_to(root) if written is not None and written.is_relative_to(root) else None
+            inside = output_dir is not None and output_dir.is_relative_to(root)
+            skip = match / output_dir.relative_to(root) if inside else None
             errors: list[OSError] = []
             for path in _walk(match, errors, skip):  # the walk follows no link: a file's real directory is under root's
                 relative = path.relative_to(match).as_posix()

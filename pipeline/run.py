@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .clean import Cleaner, prepare_text, to_record
+from .clean import Cleaner, prepare_metadata, prepare_text, to_record
 from .config import Config
 from .dedup import DedupIndex, DedupKey, clusters, dedup_key
 from .document import Document, Reject, split_lines
@@ -123,7 +123,7 @@ def _prepared_records(shard: Shard, config: Config):
                 continue
             yield {
                 "id": raw.id, "source": raw.source, "kind": raw.kind, "text": text,
-                "metadata": dict(raw.metadata), "encoding": encoding, "chars_in": len(raw.text),
+                "metadata": prepare_metadata(raw.metadata), "encoding": encoding, "chars_in": len(raw.text),
             }
 
 

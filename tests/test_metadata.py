@@ -309,16 +309,14 @@ def test_a_date_only_mentioned_in_the_article_is_not_the_page_date():
     assert "date" not in metadata
 
 
-def test_a_title_given_by_the_input_is_repaired_like_the_text_and_its_line_leaves_the_body():
+def test_a_title_given_by_the_input_is_repaired_like_the_text_and_its_line_leaves_the_body(tmp_path):
     body = "The ferry company cut its winter sailings from six to four a day, a spokesperson said on Friday."
-    raw = RawDocument(
-        "a.jsonl:1", "jsonl", f"Itâ€™s winter &amp; ferries cut back\n\n{body}", {"detected": "utf-8"},
-        {"title": " Itâ€™s winter &amp; ferries\ncut back ", "publisher": " "},
-    )
-    record = to_record(Cleaner(Config()).clean(raw))
-    assert record["title"] == "It’s winter & ferries cut back"
-    assert record["text"] == body
-    assert record["publisher"] is None
+    record = {"title": " Itâ€™s winter &amp; ferries\ncut back ", "text": f"Itâ€™s winter &amp; ferries cut back\n\n{body}"}
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    [cleaned] = clean_dir([tmp_path / "in"], tmp_path / "out")["corpus"]
+    assert cleaned["title"] == "It’s winter & ferries cut back"
+    assert cleaned["text"] == body
 
 
 @pytest.mark.parametrize("top", ["", "Home | People | Places\n\n"])
