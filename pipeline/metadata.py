@@ -33,8 +33,9 @@ NOT_NAME_WORDS = frozenset({
 CONJUNCTION = r"(?:and|und|et|y|e|&)"  # e: Portuguese and Italian
 NAME_SEPARATOR = re.compile(rf"\s*,\s*(?:{CONJUNCTION}\s+)?|\s+{CONJUNCTION}\s+", re.IGNORECASE)
 # Where the names in a byline end: a separator, a bracket, an e-mail address, a digit, "for The Times".
+# An address is tried from the start of a word only: from inside one long word, \S+@ was quadratic.
 BYLINE_TRAILER = re.compile(
-    r"\s*(?:[|•·/(\[]|\s[–—-]\s|\S+@\S+|\d|\s(?:for|For|FOR|für|pour|para|at|on|am|le|el|in)\s)"
+    r"\s*(?:[|•·/(\[]|\s[–—-]\s|(?<!\S)\S+@\S+|\d|\s(?:for|For|FOR|für|pour|para|at|on|am|le|el|in)\s)"
 )
 BYLINE_PREFIX = re.compile(
     r"(?:(?:written|posted|reported|text|words|story)\s+by|by|von|par|por"

@@ -18,6 +18,7 @@ from pipeline.dedup import dedup_key, find_duplicates, similarity
 from pipeline.document import Document, Line, split_lines
 from pipeline.metadata import (
     BIO_START,
+    BYLINE_TRAILER,
     MAX_BIO_WORDS,
     MAX_NAME_CHARS,
     find_author_boxes,
@@ -117,6 +118,25 @@ def test_legal_links_keeps_its_verdicts_without_the_ambiguous_separator():
     assert verdicts == [bool(old.fullmatch(line)) for line in lines]
     assert verdicts == [True] * 6 + [False, False, True, False, False]
     assert rules.match(lines[0]).id == "footer.legal_links"
+
+
+def test_byline_trailer_finds_an_address_where_it_did_when_tried_inside_words():
+    old = re.compile(BYLINE_TRAILER.pattern.replace(r"(?<!\S)\S+@\S+", r"\S+@\S+"))
+    assert old.pattern != BYLINE_TRAILER.pattern
+    lines = [
+        "Jane Doe jane.doe@example.org",
+        "Jane Doe,jane@example.org",
+        "Jane Doe (jane@example.org)",
+        "Jane Doe | Staff",
+        "Jane Doe and Ana Lima, 12 May 2024",
+        "Jane Doe for The Daily Ledger",
+        "jane@example.org",
+        "Jane Doe " + "x" * 5_000,
+        "Jane Doe x" + "@" * 3,
+    ]
+    for line in lines:
+        found, expected = BYLINE_TRAILER.search(line), old.search(line)
+        assert (found and found.span()) == (expected and expected.span()), line
 
 
 def clusters_by_all_pairs(keys, config: DedupConfig) -> dict:
