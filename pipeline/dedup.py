@@ -263,29 +263,31 @@ def _clusters_of(ids: list[str], exact: np.ndarray, signatures: np.ndarray, conf
     for i in np.flatnonzero(first_same_text != np.arange(len(ids))).tolist():
         join(int(first_same_text[i]), i)
     # Two candidates join when similar enough.  Only components matter, so in a bucket a document is
-    # compared with each component of the members before it, and only until one of them is similar:
-    # thousands of (near) copies cost a comparison each, not one per pair.
+    # compared, in one numpy step, with the first member of each other component before it, then with
+    # the rest of the components that did not match: thousands of near copies cost a comparison each,
+    # thousands of dissimilar documents one vector each, not a Python call per pair.
+    num_perm = signatures.shape[1]  # `similarity` >= threshold, by the number of equal values:
+    similar_enough = np.array([round(equal / num_perm, 4) >= config.threshold for equal in range(num_perm + 1)])
     for bucket in _buckets(signatures, rows, min(config.bands, config.num_perm // rows)):
-        groups: list[list[int]] = []  # the bucket's members so far, one list per component
-        for j in bucket:
-            joined = []
-            for group in groups:
-                if root(group[0]) == root(j) or any(
-                    similarity(signatures[i], signatures[j]) >= config.threshold for i in group
-                ):
-                    join(group[0], j)
-                    joined.append(group)
-            if not joined:
-                groups.append([j])
+        block = signatures[bucket]
+        labels = np.array([root(i) for i in bucket])  # component of each member, kept current below
+        is_head = _first_occurrences(labels)
+        for position in range(1, len(bucket)):
+            other = labels[:position] != labels[position]
+            if not other.any():
                 continue
-            largest = max(joined, key=len)  # the others are copied into it
-            largest.append(j)
-            others = {id(group) for group in joined if group is not largest}
-            for group in joined:
-                if id(group) in others:
-                    largest.extend(group)
-            if others:
-                groups = [group for group in groups if id(group) not in others]
+            heads = np.flatnonzero(other & is_head[:position])
+            matched = _similar_labels(block, labels, heads, position, similar_enough)
+            rest = np.flatnonzero(other & ~is_head[:position] & ~np.isin(labels[:position], matched))
+            matched = np.union1d(matched, _similar_labels(block, labels, rest, position, similar_enough))
+            if not len(matched):
+                continue
+            for label in matched.tolist():
+                join(label, bucket[position])
+            merged = np.isin(labels, matched) | (labels == labels[position])
+            labels[merged] = root(bucket[position])
+            is_head[merged] = False
+            is_head[np.argmax(merged)] = True
     result = {}
     for i, doc_id in enumerate(ids):
         representative = root(i)
@@ -294,6 +296,22 @@ def _clusters_of(ids: list[str], exact: np.ndarray, signatures: np.ndarray, conf
             score = 1.0 if same_text else similarity(signatures[i], signatures[representative])
             result[doc_id] = (ids[representative], score)
     return result
+
+
+def _first_occurrences(labels: np.ndarray) -> np.ndarray:
+    """True at the first position of each label."""
+    first = np.zeros(len(labels), dtype=bool)
+    first[np.unique(labels, return_index=True)[1]] = True
+    return first
+
+
+def _similar_labels(block, labels, candidates: np.ndarray, position: int, similar_enough) -> np.ndarray:
+    """The labels of the candidates (positions in a bucket) whose signatures in `block` are similar enough to
+    the one at `position`; `similar_enough[n]` says whether n equal values are."""
+    if not len(candidates):
+        return candidates
+    equal = np.count_nonzero(block[candidates] == block[position], axis=1)
+    return np.unique(labels[candidates[similar_enough[equal]]])
 
 
 def clusters(duplicates: dict[str, tuple[str, float]]) -> list[dict]:
