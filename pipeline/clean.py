@@ -15,7 +15,7 @@ from .classifier import classify_blocks, drop_author_bios
 from .config import Config
 from .document import Document, Line, Reject, split_lines
 from .encoding import drop_stray_controls, normalize_whitespace, repair_text
-from .language import BODY_CHARS, detect_language
+from .language import record_language
 from .metadata import (
     find_author_boxes,
     find_bios_below_headings,
@@ -139,7 +139,7 @@ class Cleaner:
         words = len(text.split(maxsplit=self.config.filters.min_words))  # counted up to min_words + 1
         if words < self.config.filters.min_words:
             return Reject(doc.source, "too_short", f"{words} words < filters.min_words")
-        language, confidence = detect_language(text, BODY_CHARS)
+        language, confidence = record_language(text)
         doc.metadata["language"] = language
         doc.metadata["language_confidence"] = confidence
         doc.signals = quality_signals(text, language)

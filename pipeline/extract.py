@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
@@ -10,6 +11,7 @@ import trafilatura
 from bs4 import BeautifulSoup
 from trafilatura.settings import set_date_params
 
+from .encoding import repair_text
 from .metadata import clean_authors, clean_date
 
 STANDFIRST_GAP = 500  # at most this many visible characters between a standfirst and the article text
@@ -20,6 +22,26 @@ XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*>")  # lxml refuses a str that de
 HIDDEN_TAGS = ["script", "style", "noscript", "template", "head"]
 MENU_LINKS = "//nav//a | //header//a | //footer//a"
 MENU_LINES = 3  # this many lines of extracted text that are menu links: the extractor kept the page's menus
+SEPARATOR = r"(?:\s*[|·•»«~]\s*|\s+[-–—/]\s*|\s*[–—]\s+)"  # between a headline and a site name, a section, a date
+TITLE_PARTS = re.compile(f"({SEPARATOR})")
+ENDS_WITH_SEPARATOR = re.compile(rf"(?:{SEPARATOR}|:\s+)\Z")  # a colon too: "Blog name: Headline"
+STARTS_WITH_SEPARATOR = re.compile(rf"\A(?:{SEPARATOR}|:\s+)")
+LOOSE_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")  # "19.01.2020" after a headline
+GENERIC_TITLES = frozenset({"home", "homepage", "startseite", "accueil", "inicio", "untitled", "index", "blogarchive"})
+SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go"})  # example.co.uk
+MIN_SITE_KEY = 6  # letters of a host label found in a title part ("Daily Mail Online", dailymail.co.uk)
+MAX_SITE_EXTRA = 6  # letters a site name adds to its host label, or lacks: "online", "the", "blog"
+PUBLISHED_META = (  # the page's own statements of its publication and modification dates
+    "//meta[@property='article:published_time' or @property='og:article:published_time'"
+    " or @itemprop='datePublished' or @name='datePublished']/@content | //*[@itemprop='datePublished']/@datetime"
+)
+MODIFIED_META = (
+    "//meta[@property='article:modified_time' or @property='og:updated_time' or @property='og:article:modified_time'"
+    " or @itemprop='dateModified' or @name='dateModified']/@content | //*[@itemprop='dateModified']/@datetime"
+)
+JSON_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
+JSON_MODIFIED = re.compile(r'"dateModified"\s*:\s*"([^"]{10,40})"')
+INITIAL = re.compile(r"^\w$")
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -28,19 +50,186 @@ def declared_charset(data: bytes) -> str | None:
     return found.group(1).decode("ascii").lower() if found else None
 
 
-def page_metadata(document) -> dict:
-    """Title, authors, publisher, date and URL from trafilatura's metadata (page <title>, og:, JSON-LD).
+def page_metadata(document, tree) -> dict:
+    """Title, authors, publisher, date and URL from trafilatura's metadata (page <title>, og:, JSON-LD) and the page.
 
-    Authors keep only what looks like a person's name; a date that is not ISO 8601 is dropped.
+    The title is the page's headline (`headline`); authors keep only what looks like a person's
+    name, spelt as the page spells it (`as_on_page`); the publisher is a name, never a URL or the
+    headline; the date is the one the page declares as its publication date, else trafilatura's,
+    and is dropped when it is not ISO 8601.
     """
+    url = document.url
+    titles = page_titles(tree, document.title)
+    names = [document.sitename, *meta_contents(tree, "og:site_name")]
+    if len({loose(text) for text in titles}) == 1 and loose(titles[0]) in {loose(name or "") for name in names}:
+        names = []  # a page whose every title is its site name: that is its headline
+    title = headline(tree, titles, site_keys(names, url))
     candidates = {
-        "title": (document.title or "").strip() or None,
-        "authors": clean_authors((document.author or "").split(";")),
-        "publisher": (document.sitename or "").strip() or None,
-        "date": clean_date(document.date),
-        "url": document.url,
+        "title": title,
+        "authors": clean_authors([as_on_page(name, tree) for name in (document.author or "").split(";")]),
+        "publisher": publisher(document.sitename, title, url),
+        "date": publication_date(tree, document.date),
+        "url": url,
     }
     return {key: value for key, value in candidates.items() if value}
+
+
+def shown(text: str | None) -> str:
+    """A page string as the text stages would see it: mojibake repaired, whitespace runs as one space."""
+    return " ".join(repair_text(text or "")[0].split())
+
+
+def loose(text: str) -> str:
+    """Letters and digits only, case-folded: "Python 3 - simple" and "Python 3: simple" compare equal."""
+    return "".join(char for char in text.casefold() if char.isalnum())
+
+
+def meta_contents(tree, name: str) -> list[str]:
+    if tree is None:
+        return []
+    return [shown(value) for value in tree.xpath(f"//meta[@property='{name}' or @name='{name}']/@content")]
+
+
+def host_name(url: str | None) -> str | None:
+    host = (urlsplit(url or "").hostname or "").removeprefix("www.")
+    return host or None
+
+
+def site_keys(names: list[str | None], url: str | None) -> tuple[frozenset[str], str]:
+    """The site's names (see `loose`) and the main label of its host name ("dailymail" for www.dailymail.co.uk)."""
+    host = host_name(url) or ""
+    labels = host.split(".")[:-1]
+    if len(labels) > 1 and labels[-1] in SECOND_LEVEL:
+        labels.pop()
+    label = loose(labels[-1]) if labels else ""
+    return frozenset(loose(shown(name)) for name in [*names, host] if name and loose(name)), label
+
+
+def is_site_name(part: str, sites: tuple[frozenset[str], str], at_end: bool = True) -> bool:
+    """True when a title part names the site; at the end of a title, the host's label with a few letters more or less.
+
+    >>> sites = (frozenset(), "dailymail")
+    >>> is_site_name("Daily Mail Online", sites), is_site_name("Daily Mail readers write in", sites)
+    (True, False)
+    """
+    key = loose(part)
+    names, label = sites
+    if key in names or key == label:
+        return True
+    shorter, longer = sorted((key, label), key=len)
+    return (
+        at_end and len(shorter) >= MIN_SITE_KEY and shorter in longer and len(longer) - len(shorter) <= MAX_SITE_EXTRA
+    )
+
+
+def without_site_name(title: str, sites: tuple[frozenset[str], str]) -> str:
+    """The title without the site's name (or a date) set off by a separator at its end or its start.
+
+    >>> without_site_name("Tide tables for May | Harbour Times | 03.05.2024", (frozenset({"harbourtimes"}), ""))
+    'Tide tables for May'
+    """
+    pieces = TITLE_PARTS.split(title)
+    while len(pieces) > 2 and (is_site_name(pieces[-1], sites) or LOOSE_DATE.fullmatch(pieces[-1].strip())):
+        del pieces[-2:]
+    if len(pieces) > 2 and is_site_name(pieces[0], sites, at_end=False):
+        del pieces[:2]
+    return "".join(pieces).strip(" |·•»«~-–—/:")
+
+
+def is_generic(title: str, sites: tuple[frozenset[str], str]) -> bool:
+    """A title that is no headline: empty, a site's name, "Home", "Untitled"."""
+    return not loose(title) or loose(title) in GENERIC_TITLES or is_site_name(title, sites)
+
+
+def at_either_end(whole: str, part: str) -> bool:
+    """True when `part` begins or ends `whole`, the rest set off by a separator ("Headline - Site", "Blog: Title")."""
+    if whole.startswith(part):
+        return STARTS_WITH_SEPARATOR.match(whole[len(part) :]) is not None
+    if whole.endswith(part):
+        return ENDS_WITH_SEPARATOR.search(whole[: -len(part)]) is not None
+    return False
+
+
+def page_titles(tree, title: str | None) -> list[str]:
+    """trafilatura's title (og:title, JSON-LD, <title>), og:title and <title>, each once."""
+    titles = [shown(text) for text in [title, *meta_contents(tree, "og:title")]]
+    if tree is not None:
+        titles += [shown(element.text_content()) for element in tree.iterfind(".//head//title")]
+    return list(dict.fromkeys(text for text in titles if text))
+
+
+def headline(tree, titles: list[str], sites: tuple[frozenset[str], str]) -> str | None:
+    """The article's headline: an <h1> that a page title confirms, else the first page title that is one.
+
+    The page titles (`page_titles`) count also without the site's name (`without_site_name`).  An
+    <h1> is confirmed by a page title equal to it (letters and digits compared), else by one it
+    begins or ends at a separator ("Headline | Site"), when it has two words or more and a third of
+    that title's length.  A site name, "Home" and the like are never the headline: a page whose
+    titles are all such gets its only <h1>, if it has one.
+    """
+    shortened = [without_site_name(text, sites) for text in titles]
+    candidates = [text for text in dict.fromkeys(titles + shortened) if not is_generic(text, sites)]
+    headings = [] if tree is None else [shown(element.text_content()) for element in tree.iter("h1")]
+    headings = [text for text in dict.fromkeys(headings) if not is_generic(text, sites)]
+    keys = {loose(text) for text in candidates}
+    equal = [text for text in headings if loose(text) in keys]
+    if equal:
+        return equal[0]
+    ending = [
+        text
+        for text in headings
+        if len(text.split()) >= 2
+        and any(3 * len(text) >= len(whole) and at_either_end(whole, text) for whole in candidates)
+    ]
+    if ending:
+        return max(ending, key=len)
+    titled = next((text for text in shortened if not is_generic(text, sites)), None)
+    return titled or (headings[0] if len(headings) == 1 else None)
+
+
+def publisher(sitename: str | None, title: str | None, url: str | None) -> str | None:
+    """The site's name; its host name when the page gives a URL or the headline as its name."""
+    name = shown(sitename)
+    if name.lower().startswith(("http://", "https://")):
+        return host_name(name) or host_name(url)
+    if title and loose(name) == loose(title):
+        return host_name(url)
+    return name or None
+
+
+def as_on_page(name: str, tree) -> str:
+    """An author's name with the initials' dots the page gives it (trafilatura turns "R.C. Baker" into "R C Baker")."""
+    words = name.split()
+    if tree is None or not any(INITIAL.match(word) for word in words):
+        return name
+    spelt = re.compile(r"[.\s]*".join(re.escape(word) + (r"\." if INITIAL.match(word) else "") for word in words))
+    for text in tree.xpath("//meta/@content | //script[@type='application/ld+json']/text()"):
+        found = spelt.search(text)
+        if found:
+            return " ".join(found.group().split())
+    return name
+
+
+def publication_date(tree, found: str | None) -> str | None:
+    """trafilatura's date, unless the page declares it as a modification date only: then the declared publication date.
+
+    htmldate takes the first date-like meta tag, which can be a revision date ("sailthru.date").
+    """
+    found = clean_date(found)
+    published = declared_dates(tree, PUBLISHED_META, JSON_PUBLISHED)
+    if found in declared_dates(tree, MODIFIED_META, JSON_MODIFIED) and published and found not in published:
+        return min(published)
+    return found
+
+
+def declared_dates(tree, meta: str, json: re.Pattern) -> set[str]:
+    """The dates the page states in the given meta tags and JSON-LD field."""
+    if tree is None:
+        return set()
+    values = tree.xpath(meta)
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        values += json.findall(script)
+    return {day for day in map(clean_date, values) if day}
 
 
 def extract_html(html: str) -> tuple[str, dict, str] | None:
@@ -57,7 +246,8 @@ def extract_html(html: str) -> tuple[str, dict, str] | None:
         standfirst = shown_standfirst(html, paragraphs, document.description)
         if standfirst:
             paragraphs.insert(0, standfirst)
-        return "\n\n".join(paragraphs), {**page_metadata(document), "extractor": "trafilatura"}, "trafilatura"
+        metadata = page_metadata(document, parsed(html))
+        return "\n\n".join(paragraphs), {**metadata, "extractor": "trafilatura"}, "trafilatura"
     try:
         soup = BeautifulSoup(html, "html.parser")
         for tag in soup(HIDDEN_TAGS):

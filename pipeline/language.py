@@ -8,7 +8,8 @@ state over their preceding bytes.  Converting py3langid's compressed model takes
 second, so the converted arrays are cached beside the installed packages (`MODEL_CACHE`) and
 memory-mapped by later processes, which then share their pages.
 
-The record's language is measured on the whole body (up to `BODY_CHARS`); where a quick guess
+The record's language is measured on the whole body (up to `BODY_CHARS`) and left out (None) when
+the model is not confident enough (`MIN_CONFIDENCE`); where a quick guess
 is enough (the classifier's stop-word list), a long text is represented by `SAMPLE_WINDOWS`
 windows spread evenly from its beginning to its end, cut at spaces, `SAMPLE_CHARS` characters
 in all.
@@ -34,6 +35,8 @@ MIN_CHARS = 20
 SAMPLE_CHARS = 3000  # enough to choose a stop-word list (the classifier)
 BODY_CHARS = 1_000_000  # the record's language is measured on the whole body up to this size
 SAMPLE_WINDOWS = 6
+MIN_CONFIDENCE = 0.4  # a record's guess below this is no language: on 20-150-character pieces of the dev set's
+# pages, guesses under 0.4 were right 23-83 % of the time (under 0.15: 23-57 %), guesses from 0.4 up 87-100 %
 AUTOMATON_DEPTH = 6  # longest byte string the model's automaton tracks (checked by a test)
 MODEL_CACHE = Path(sys.prefix) / "share" / "clean-corpus" / "langid"  # in the venv: one per environment
 MODEL_FORMAT = 1  # raise when the conversion below changes: older caches are then ignored
@@ -215,3 +218,15 @@ def detect_language(text: str, max_chars: int = SAMPLE_CHARS) -> tuple[str | Non
     scores = probabilities(sample(text, max_chars))
     best = int(scores.argmax())
     return model().languages[best], round(float(scores[best]), 4)
+
+
+def record_language(text: str) -> tuple[str | None, float | None]:
+    """The record's (language, confidence), measured on the whole body.
+
+    A guess under MIN_CONFIDENCE gives no language (None) but keeps its confidence: a short text of
+    names and numbers ("Tel. 0711 2345 · Fax 0711 2346") gets a language at random.
+    """
+    language, confidence = detect_language(text, BODY_CHARS)
+    if confidence is not None and confidence < MIN_CONFIDENCE:
+        return None, confidence
+    return language, confidence

@@ -134,8 +134,11 @@ def test_an_xml_declaration_does_not_stop_the_standfirst_coming_back():
 
 MISREAD_PAGES = [  # (paragraph, charset, declaration): read as cp1252 these come out as accented Latin garbage
     ("Жители района давно просили отремонтировать мост — «десять лет» он стоял закрытым для машин.", "cp1251", None),
-    ("Жители района давно просили отремонтировать мост — «десять лет» он стоял закрытым для машин.", "cp1251",
-     "iso-8859-1"),
+    (
+        "Жители района давно просили отремонтировать мост — «десять лет» он стоял закрытым для машин.",
+        "cp1251",
+        "iso-8859-1",
+    ),
     ("Οι κάτοικοι ζητούσαν εδώ και χρόνια να επισκευαστεί η γέφυρα — «δέκα χρόνια» ήταν κλειστή.", "cp1253", None),
 ]
 
@@ -159,3 +162,68 @@ def test_a_short_notice_comes_out_without_the_menus_the_extractor_first_kept():
     text, _, _ = extract_html(page)
     assert notice in text
     assert not {"Start", "Rathaus", "Kultur", "Kontakt", "Einverstanden"} & set(text.split("\n\n"))
+
+
+def metadata_of(head: str, body_top: str = "", url: str = "https://www.lakeviewgazette.com/news/bus-routes") -> dict:
+    """The metadata extract_html gives a page with `head` in its <head> and `body_top` above the article."""
+    page = f"""<!DOCTYPE html><html><head><link rel="canonical" href="{url}">{head}</head>
+<body><nav><a href="/">Start</a></nav>{body_top}<article><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>
+<p>{PARAGRAPHS[2]}</p></article></body></html>"""
+    return extract_html(page)[1]
+
+
+def test_a_generic_og_title_gives_way_to_the_pages_only_headline():
+    head = '<meta property="og:title" content="Home"><meta property="og:site_name" content="Gemeinde Talheim">'
+    head += "<title>Startseite | Gemeinde Talheim</title>"
+    metadata = metadata_of(head, "<h1>Neue Öffnungszeiten der Gemeindebibliothek</h1>")
+    assert metadata["title"] == "Neue Öffnungszeiten der Gemeindebibliothek"
+
+
+@pytest.mark.parametrize(
+    "og_title", ["Rezept: Linsensuppe mit Speck | Kochwelt Nord", "Kochwelt Nord — Rezept: Linsensuppe mit Speck"]
+)
+def test_the_site_name_beside_a_headline_goes(og_title):
+    head = f'<meta property="og:title" content="{og_title}"><meta property="og:site_name" content="Kochwelt Nord">'
+    assert metadata_of(head, url="https://kochwelt-nord.de/rezepte/linsen")["title"] == "Rezept: Linsensuppe mit Speck"
+
+
+def test_a_site_name_found_only_in_the_host_name_goes_from_the_end_but_not_from_a_headline():
+    og_title = '<meta property="og:title" content="{}">'
+    metadata = metadata_of(og_title.format("School board approves new bus routes - Lakeview Gazette Online"))
+    assert metadata["title"] == "School board approves new bus routes"
+    metadata = metadata_of(og_title.format("Why Lakeview Gazette readers kept the old routes"))
+    assert metadata["title"] == "Why Lakeview Gazette readers kept the old routes"
+
+
+def test_a_headline_shown_on_the_page_is_taken_from_a_longer_page_title():
+    og_title = "Los pescadores vuelven al puerto tras la veda — Crónica de la Costa, diario independiente"
+    metadata = metadata_of(
+        f'<meta property="og:title" content="{og_title}">', "<h1>Los pescadores vuelven al puerto tras la veda</h1>"
+    )
+    assert metadata["title"] == "Los pescadores vuelven al puerto tras la veda"
+
+
+def test_a_page_named_by_its_headline_keeps_it_as_title_and_gets_its_host_as_publisher():
+    headline = "Harbour museum reopens its upper floor"
+    head = f'<meta name="application-name" content="{headline}"><meta property="og:site_name" content="{headline}">'
+    metadata = metadata_of(head + f"<title>{headline}</title>", f"<h1>{headline}</h1>")
+    assert (metadata["title"], metadata["publisher"]) == (headline, "lakeviewgazette.com")
+
+
+def test_a_publisher_given_as_a_url_becomes_its_host_name():
+    head = '<meta property="og:site_name" content="https://www.nordic-yarns.example/"><title>Knitting in winter</title>'
+    assert metadata_of(head)["publisher"] == "nordic-yarns.example"
+
+
+def test_an_authors_initials_keep_their_dots():
+    head = '<meta name="author" content="J.K. Marlowe"><title>School board approves new bus routes</title>'
+    assert metadata_of(head)["authors"] == ["J.K. Marlowe"]
+
+
+def test_a_revision_date_taken_for_the_date_gives_way_to_the_declared_publication_date():
+    head = (
+        '<meta name="sailthru.date" content="2024-03-14T08:00:00Z">'
+        '<meta property="article:published_time" content="2024-03-11T17:30:00Z">'
+        '<meta property="article:modified_time" content="2024-03-14T08:00:00Z">'
+    )
+    assert metadata_of(head + "<title>School board approves new bus routes</title>")["date"] == "2024-03-11"

@@ -71,8 +71,15 @@ def test_sample_spreads_over_the_text_and_cuts_at_spaces():
 
 def test_same_answers_as_py3langid():
     reference = identifier()
-    texts = [*PARAGRAPHS.values(), " ".join(PARAGRAPHS.values()), "HELLO WORLD, THIS IS AN ALL CAPS LINE",
-             "x", "12345 67890", "Ünïcödé ñ ß 漢字 текст ελληνικά", PARAGRAPHS["fr"][:40]]
+    texts = [
+        *PARAGRAPHS.values(),
+        " ".join(PARAGRAPHS.values()),
+        "HELLO WORLD, THIS IS AN ALL CAPS LINE",
+        "x",
+        "12345 67890",
+        "Ünïcödé ñ ß 漢字 текст ελληνικά",
+        PARAGRAPHS["fr"][:40],
+    ]
     for text in texts:
         code, confidence = reference.classify(text)
         scores = probabilities(text)
@@ -140,7 +147,11 @@ def test_the_first_process_caches_the_model_and_later_ones_map_it(tmp_path, monk
         converted = model()
         (folder,) = (tmp_path / "cache").iterdir()
         assert sorted(path.name for path in folder.iterdir()) == [
-            "fields.json", "final_feature.npy", "next_row.npy", "prior.npy", "weights.npy"
+            "fields.json",
+            "final_feature.npy",
+            "next_row.npy",
+            "prior.npy",
+            "weights.npy",
         ]
         model.cache_clear()
         mapped = model()
@@ -192,3 +203,22 @@ def test_without_a_writable_cache_the_model_is_converted(tmp_path, monkeypatch):
         assert detect_language(PARAGRAPHS["fr"])[0] == "fr"
     finally:
         model.cache_clear()
+
+
+@pytest.mark.parametrize("text", ["Tel. 0711 2345 · Fax 0711 2346", "Ref. 2024/117 – Lot B7, Halle 3, Stand 12"])
+def test_a_record_whose_language_is_a_wild_guess_gets_none_and_keeps_the_confidence(text):
+    from pipeline.clean import Cleaner
+    from pipeline.config import Config
+    from pipeline.readers import RawDocument
+
+    guess, confidence = detect_language(text)
+    assert guess is not None and confidence < language.MIN_CONFIDENCE  # the model still names some language
+    doc = Cleaner(Config()).clean(RawDocument("card.txt", "text", text, {}, {}))
+    assert doc.text == text
+    assert (doc.metadata["language"], doc.metadata["language_confidence"]) == (None, confidence)
+    assert doc.signals["stop_word_ratio"] is None  # no stop-word list of a guessed language
+
+
+@pytest.mark.parametrize("code", sorted(PARAGRAPHS))
+def test_a_confident_record_language_is_kept(code):
+    assert language.record_language(PARAGRAPHS[code])[0] == code
