@@ -125,14 +125,27 @@ def is_site_name(part: str, sites: tuple[frozenset[str], str], at_end: bool = Tr
 def without_site_name(title: str, sites: tuple[frozenset[str], str]) -> str:
     """The title without the site's name (or a date) set off by a separator at its end or its start.
 
-    >>> without_site_name("Tide tables for May | Harbour Times | 03.05.2024", (frozenset({"harbourtimes"}), ""))
+    A site name may hold separators itself ("Harbour Times - News from the Bay").
+
+    >>> sites = (frozenset({"harbourtimes", "harbourtimesnewsfromthebay"}), "")
+    >>> without_site_name("Tide tables for May | Harbour Times | 03.05.2024", sites)
+    'Tide tables for May'
+    >>> without_site_name("Harbour Times - News from the Bay | Tide tables for May", sites)
     'Tide tables for May'
     """
-    pieces = TITLE_PARTS.split(title)
-    while len(pieces) > 2 and (is_site_name(pieces[-1], sites) or LOOSE_DATE.fullmatch(pieces[-1].strip())):
-        del pieces[-2:]
-    if len(pieces) > 2 and is_site_name(pieces[0], sites, at_end=False):
-        del pieces[:2]
+    pieces = TITLE_PARTS.split(title)  # parts at even positions, separators between them
+    while len(pieces) > 2:
+        cuts = range(1, len(pieces) - 1, 2)  # separators: the longest site name first
+        cut = next((at for at in cuts if is_site_name("".join(pieces[at + 1 :]), sites)), None)
+        if cut is None and LOOSE_DATE.fullmatch(pieces[-1].strip()):
+            cut = len(pieces) - 2
+        if cut is None:
+            break
+        del pieces[cut:]
+    cuts = range(len(pieces) - 2, 0, -2)
+    cut = next((at for at in cuts if is_site_name("".join(pieces[:at]), sites, at_end=False)), None)
+    if cut is not None:
+        del pieces[: cut + 1]
     return "".join(pieces).strip(" |·•»«~-–—/:")
 
 

@@ -187,6 +187,13 @@ def test_the_site_name_beside_a_headline_goes(og_title):
     assert metadata_of(head, url="https://kochwelt-nord.de/rezepte/linsen")["title"] == "Rezept: Linsensuppe mit Speck"
 
 
+def test_a_site_name_holding_a_separator_goes_whole():
+    site = "Kochwelt Nord - Rezepte aus dem Norden"
+    head = f'<meta property="og:title" content="Rezept: Linsensuppe mit Speck - {site}">'
+    head += f'<meta property="og:site_name" content="{site}">'
+    assert metadata_of(head, url="https://kochwelt-nord.de/rezepte/linsen")["title"] == "Rezept: Linsensuppe mit Speck"
+
+
 def test_a_site_name_found_only_in_the_host_name_goes_from_the_end_but_not_from_a_headline():
     og_title = '<meta property="og:title" content="{}">'
     metadata = metadata_of(og_title.format("School board approves new bus routes - Lakeview Gazette Online"))
