@@ -252,14 +252,15 @@ def extract_html(html: str) -> tuple[str, dict, str] | None:
     Paragraphs are separated by blank lines so the text stages see them as blocks.
     """
     document = run_trafilatura(html)
-    if document is not None and kept_menus(html, document.text):
+    tree = parsed(html) if document is not None else None  # parsed once, for the checks below
+    if document is not None and kept_menus(tree, document.text):
         document = run_trafilatura(html, favor_precision=True) or document
     if document is not None:
         paragraphs = [line for line in document.text.split("\n") if line.strip()]
-        standfirst = shown_standfirst(html, paragraphs, document.description)
+        metadata = page_metadata(document, tree)
+        standfirst = shown_standfirst(tree, paragraphs, document.description)  # last: it strips the tree
         if standfirst:
             paragraphs.insert(0, standfirst)
-        metadata = page_metadata(document, parsed(html))
         return "\n\n".join(paragraphs), {**metadata, "extractor": "trafilatura"}, "trafilatura"
     try:
         soup = BeautifulSoup(html, "html.parser")
@@ -288,26 +289,23 @@ def run_trafilatura(html: str, favor_precision: bool = False):
     return document if document is not None and document.text and document.text.strip() else None
 
 
-def kept_menus(html: str, text: str) -> bool:
+def kept_menus(tree, text: str) -> bool:
     """True when at least MENU_LINES lines of the text are links in the page's <nav>, <header> or <footer>."""
-    tree = parsed(html)
     if tree is None:
         return False
     menus = {" ".join(link.text_content().split()) for link in tree.xpath(MENU_LINKS)}
     return sum(" ".join(line.split()) in menus for line in text.split("\n")) >= MENU_LINES
 
 
-def shown_standfirst(html: str, paragraphs: list[str], description: str | None) -> str | None:
+def shown_standfirst(tree, paragraphs: list[str], description: str | None) -> str | None:
     """The page's description when the page shows it just above the extracted text: a standfirst left out.
 
     Shown means found in the page's visible text, ending at most STANDFIRST_GAP characters
     before the first extracted paragraph (a headline, byline and date may sit between).
+    Strips the hidden elements from `tree`.
     """
     summary = " ".join((description or "").split())
-    if not summary or summary in " ".join(" ".join(paragraphs).split()):
-        return None
-    tree = parsed(html)
-    if tree is None:
+    if tree is None or not summary or summary in " ".join(" ".join(paragraphs).split()):
         return None
     lxml.etree.strip_elements(tree, *HIDDEN_TAGS, with_tail=False)
     visible = " ".join(tree.text_content().split())
