@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clean-corpus",
         description="Clean scraped web articles (.txt, .html, .jsonl, optionally .gz/.bz2) into JSONL with metadata.",
+        epilog="Exit codes: 0 the run completed (even with rejected inputs), 2 usage or config error, "
+        "1 fatal error, 130 interrupted.",
     )
     parser.add_argument("inputs", nargs="*", metavar="INPUT", help="directories (read recursively), files or globs")
     parser.add_argument("-o", "--output", metavar="OUTPUT_DIR", help="where the corpus, rejects and report go")
@@ -50,11 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--drop-duplicates", action="store_true", help="move duplicates to the rejects instead of marking them"
     )
     parser.add_argument("--resume", action="store_true", help="continue an interrupted run from its finished shards")
-    parser.add_argument("--format", choices=["jsonl", "parquet", "both"], help="corpus file format")
+    parser.add_argument(
+        "--format", choices=["jsonl", "parquet", "both"], help="corpus file format (default: jsonl, or output.formats)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar (the closing summary is still printed)")
     parser.add_argument("--explain", metavar="FILE", help="show how one input file is cleaned, line by line, and exit")
     parser.add_argument("--html", metavar="OUT.html", help="with --explain: write the explanation as a coloured page")
-    parser.add_argument("--print-config", action="store_true", help="print the effective config as TOML and exit")
+    parser.add_argument(
+        "--print-config",
+        action="store_true",
+        help="print the effective config (defaults, --config and flags) as TOML and exit",
+    )
     parser.add_argument("--version", action="version", version=f"clean-corpus {__version__}")
     return parser
 
@@ -63,28 +71,37 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def format_summary(report: dict, output: str) -> str:
+    if not report["documents_read"]:
+        return f"clean-corpus: 0 documents read (no input files found); empty output in {output}"
     rejected = ", ".join(f"{reason} {count}" for reason, count in report["rejected_by_reason"].items()) or "none"
     rules = sorted(report["removed_lines_by_rule"].items(), key=lambda item: (-item[1], item[0]))
     removed = ", ".join(f"{rule} {count}" for rule, count in rules[:8]) or "none"
     return (
-        f"clean-corpus: {report['documents_read']} documents read, {report['kept']} kept, "
+        f"clean-corpus: {plural(report['documents_read'], 'document')} read, {report['kept']} kept, "
         f"{report['rejected']} rejected ({rejected}); lines removed by rule: {removed}; "
-        f"{report['duplicates']['duplicate_documents']} duplicates; output in {output}"
+        f"{plural(report['duplicates']['duplicate_documents'], 'duplicate')}; output in {output}"
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not (args.explain or args.print_config) and not (args.inputs and args.output):
-        parser.error("INPUT and -o OUTPUT_DIR are required (unless --explain or --print-config)")
     if args.html and not args.explain:
         parser.error("--html goes with --explain FILE")
+    if args.explain or args.print_config:
+        if args.inputs or args.output:
+            parser.error("--explain and --print-config take no INPUT or -o OUTPUT_DIR")
+    elif not (args.inputs and args.output):
+        parser.error("INPUT and -o OUTPUT_DIR are required (unless --explain or --print-config)")
     if args.scheduler and args.executor != "dask":
         parser.error("--scheduler goes with --executor dask")
     signal.signal(signal.SIGTERM, _raise_interrupt)
-    from .corpus import FORMAT_CHOICES, check_formats  # not on top: worker processes re-import this module
+    from .corpus import FORMAT_CHOICES  # not on top: worker processes re-import this module
 
     try:
         config = load_config(args.config)
@@ -92,7 +109,6 @@ def main(argv: list[str] | None = None) -> int:
             config = config.replace("dedup", drop=True)
         if args.format:
             config = config.replace("output", formats=FORMAT_CHOICES[args.format])
-        check_formats(config.output.formats)
         from .boilerplate import load_rules
 
         load_rules(config.boilerplate.rules_files, config.boilerplate.disable)
@@ -103,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
             return explain_command(args.explain, args.html, config)
     except ConfigError as error:
         print(f"clean-corpus: config error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # the --html page cannot be written
+        print(f"clean-corpus: cannot write {args.html}: {error.strerror}", file=sys.stderr)
         return 2
     try:
         executor = make_executor(args.executor, args.workers, args.scheduler)

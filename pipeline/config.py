@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -112,17 +113,26 @@ def _coerce(value, default, where: str):
 
 
 AT_LEAST_ONE = {"input.max_document_bytes", "output.shard_docs", "dedup.shingle_words", "dedup.num_perm", "dedup.bands"}
+FRACTIONS = {"repeats.min_fraction", "dedup.threshold"}
+OUTPUT_FORMATS = ("jsonl", "parquet")
 
 
 def _check_value(value, name: str, where: str) -> None:
-    """Numbers are never negative (sizes and counts the run divides by are at least 1); thresholds are well-formed."""
+    """Numbers are never negative (sizes and counts the run divides by are at least 1, fractions at most 1);
+    names and thresholds are well-formed."""
+    if name == "filters.quality_thresholds":
+        _check_thresholds(value, where)
+    elif name == "output.formats" and (not value or set(value) - set(OUTPUT_FORMATS)):
+        raise ConfigError(f"{where}: expected one or both of {list(OUTPUT_FORMATS)}, got {list(value)}")
+    elif value == "":
+        raise ConfigError(f"{where}: must not be empty")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        if name == "filters.quality_thresholds":
-            _check_thresholds(value, where)
         return
     low = 1 if name in AT_LEAST_ONE else 0
     if value < low:
         raise ConfigError(f"{where}: must be at least {low}, got {value!r}")
+    if name in FRACTIONS and value > 1:
+        raise ConfigError(f"{where}: must be at most 1, got {value!r}")
 
 
 def _check_thresholds(thresholds: dict, where: str) -> None:
@@ -138,6 +148,8 @@ def _check_thresholds(thresholds: dict, where: str) -> None:
         for bound, value in bounds.items():
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise ConfigError(f"{where}.{name}.{bound}: expected a number, got {value!r}")
+        if bounds.get("min", -math.inf) > bounds.get("max", math.inf):
+            raise ConfigError(f"{where}.{name}: min {bounds['min']!r} is above max {bounds['max']!r}")
 
 
 def config_from_dict(data: dict, origin: str = "<config>", base: Config | None = None) -> Config:
@@ -158,6 +170,9 @@ def config_from_dict(data: dict, origin: str = "<config>", base: Config | None =
             changes[key] = _coerce(value, getattr(section, key), where)
             _check_value(changes[key], f"{section_name}.{key}", where)
         config = config.replace(section_name, **changes)
+    if config.dedup.bands > config.dedup.num_perm:
+        bands, num_perm = config.dedup.bands, config.dedup.num_perm
+        raise ConfigError(f"{origin}: dedup.bands: must be at most dedup.num_perm ({num_perm}), got {bands}")
     return config
 
 

@@ -176,7 +176,8 @@ def render_html(explanations: list[Explanation]) -> str:
 def explain_command(path: str, html_out: str | None, config: Config) -> int:
     """`clean-corpus --explain FILE [--html OUT]`: the text on stdout, or the page written to OUT."""
     if not Path(path).is_file():
-        print(f"clean-corpus: --explain: no such file: {path}", file=sys.stderr)
+        problem = "not a file (--explain takes one file)" if Path(path).exists() else "no such file"
+        print(f"clean-corpus: --explain: {problem}: {path}", file=sys.stderr)
         return 2
     explanations = explain_file(path, config)
     if html_out:

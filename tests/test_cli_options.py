@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 import tomllib
 
 import pytest
@@ -150,3 +151,59 @@ def test_an_output_that_is_a_file_is_a_usage_error(capsys, tmp_path):
     assert main([str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--workers", "1"]) == 2
     assert "exists and is not a directory" in capsys.readouterr().err
     assert (tmp_path / "out").read_text(encoding="utf-8") == "my notes"
+
+
+def test_an_output_directory_that_cannot_be_created_is_a_usage_error(capsys, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(RECIPE, encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("my notes", encoding="utf-8")
+    out = tmp_path / "notes.txt" / "out"
+    assert main([str(tmp_path / "in"), "-o", str(out), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"clean-corpus: cannot create the output directory {out}: Not a directory\n"
+
+
+def test_explain_html_that_cannot_be_written_is_one_line_not_a_traceback(capsys, tmp_path):
+    page = tmp_path / "recipe.txt"
+    page.write_text(RECIPE, encoding="utf-8")
+    target = tmp_path / "no-such-dir" / "why.html"
+    assert main(["--explain", str(page), "--html", str(target)]) == 2
+    assert capsys.readouterr().err == f"clean-corpus: cannot write {target}: No such file or directory\n"
+    assert not (tmp_path / "no-such-dir").exists()
+
+
+def test_explain_of_a_directory_says_it_is_not_a_file(capsys, tmp_path):
+    assert main(["--explain", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"clean-corpus: --explain: not a file (--explain takes one file): {tmp_path}\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--html", "why.html"], "--html goes with --explain FILE"),
+        (["--explain", "page.txt", "in", "-o", "out"], "--explain and --print-config take no INPUT or -o OUTPUT_DIR"),
+        (["--print-config", "-o", "out"], "--explain and --print-config take no INPUT or -o OUTPUT_DIR"),
+    ],
+)
+def test_options_that_do_not_go_together_are_usage_errors(capsys, args, message):
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.rstrip().endswith(f"clean-corpus: error: {message}")
+
+
+def test_summary_of_an_input_without_files_says_so(monkeypatch, tmp_path):
+    (tmp_path / "in").mkdir()
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert main([str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--workers", "1"]) == 0
+    expected = f"clean-corpus: 0 documents read (no input files found); empty output in {tmp_path / 'out'}\n"
+    assert sys.stderr.getvalue() == expected
+
+
+def test_summary_counts_one_document_in_the_singular(monkeypatch, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(RECIPE, encoding="utf-8")
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert main([str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--workers", "1"]) == 0
+    assert sys.stderr.getvalue().startswith("clean-corpus: 1 document read, 1 kept, 0 rejected (none); ")
+    assert "; 0 duplicates; output in " in sys.stderr.getvalue()

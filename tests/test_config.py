@@ -72,6 +72,13 @@ def test_missing_input_path_is_a_usage_error_end_to_end(tmp_path, inputs):
         ("[filters]\nquality_thresholds = { word_count = { least = 5 } }\n", "quality_thresholds.word_count"),
         ("[filters]\nquality_thresholds = { word_count = { min = \"5\" } }\n", "quality_thresholds.word_count.min"),
         ("[dedup\nthreshold = 0.9\n", "not valid TOML"),
+        ("[dedup]\nthreshold = 1.5\n", "dedup.threshold: must be at most 1"),
+        ("[repeats]\nmin_fraction = 2\n", "repeats.min_fraction: must be at most 1"),
+        ("[dedup]\nnum_perm = 10\nbands = 24\n", "dedup.bands: must be at most dedup.num_perm (10)"),
+        ("[filters]\nquality_thresholds = { word_count = { min = 50, max = 10 } }\n", "word_count: min 50 is above max 10"),
+        ("[output]\nformats = [\"csv\"]\n", "output.formats: expected one or both of"),
+        ("[output]\nformats = []\n", "output.formats: expected one or both of"),
+        ("[input]\njsonl_text_field = \"\"\n", "input.jsonl_text_field: must not be empty"),
     ],
 )
 def test_config_errors_name_the_key_and_the_file(tmp_path, capsys, inputs, toml, named):
