@@ -16,7 +16,7 @@ from pathlib import Path
 from re import _parser  # the parser of the re module: to read the literal text a rule requires
 from re._constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT, SUBPATTERN
 
-from .config import ConfigError
+from .config import ConfigError, not_utf8
 from .document import Document
 
 SCOPES = {"line", "section", "tail", "zone"}
@@ -159,6 +159,8 @@ def load_rules(extra_files: tuple[str, ...] = (), disable: tuple[str, ...] = ())
             text = Path(path).read_text(encoding="utf-8")
         except OSError as error:
             raise ConfigError(f"{path}: cannot read rules file ({error.strerror})") from error
+        except UnicodeDecodeError as error:
+            raise ConfigError(f"{path}: not valid TOML ({not_utf8(error)})") from error
         rules.extend(_read_rules(text, path))
     rules = [rule for rule in rules if rule.id not in disable and rule.family not in disable]
 

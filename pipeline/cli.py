@@ -12,7 +12,7 @@ import signal
 import sys
 
 from . import __version__
-from .config import ConfigError, config_to_toml, load_config
+from .config import OUTPUT_FORMATS, ConfigError, config_to_toml, load_config
 from .executors import ClusterError, make_executor
 from .explain import explain_command
 from .progress import ProgressBar, show_progress
@@ -89,6 +89,15 @@ def format_summary(report: dict, output: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The `clean-corpus` command; returns the exit code."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # before the run started, or during --explain: nothing to clean up
+        print("clean-corpus: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.html and not args.explain:
@@ -101,14 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.scheduler and args.executor != "dask":
         parser.error("--scheduler goes with --executor dask")
     signal.signal(signal.SIGTERM, _raise_interrupt)
-    from .corpus import FORMAT_CHOICES  # not on top: worker processes re-import this module
-
     try:
         config = load_config(args.config)
         if args.drop_duplicates:
             config = config.replace("dedup", drop=True)
         if args.format:
-            config = config.replace("output", formats=FORMAT_CHOICES[args.format])
+            config = config.replace("output", formats=OUTPUT_FORMATS if args.format == "both" else (args.format,))
         from .boilerplate import load_rules
 
         load_rules(config.boilerplate.rules_files, config.boilerplate.disable)

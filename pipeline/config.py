@@ -176,6 +176,10 @@ def config_from_dict(data: dict, origin: str = "<config>", base: Config | None =
     return config
 
 
+def not_utf8(error: UnicodeDecodeError) -> str:
+    return f"not UTF-8: byte {error.object[error.start]:#04x} at offset {error.start}"
+
+
 def load_config(path: str | Path | None) -> Config:
     """The default Config, updated from a TOML file if one is given."""
     if path is None:
@@ -185,6 +189,8 @@ def load_config(path: str | Path | None) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError(f"{path}: cannot read config file ({error.strerror})") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({not_utf8(error)})") from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from error
     config = config_from_dict(data, str(path))

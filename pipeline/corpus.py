@@ -18,7 +18,6 @@ from .config import ConfigError
 from .writers import read_jsonl, remove_corpus_files
 
 FORMATS = ("jsonl", "parquet")
-FORMAT_CHOICES = {"jsonl": ("jsonl",), "parquet": ("parquet",), "both": FORMATS}  # --format -> output.formats
 BATCH_RECORDS = 1000  # records per Parquet row group: memory stays flat whatever the file size
 
 STRINGS = pa.list_(pa.string())

@@ -207,3 +207,13 @@ def test_summary_counts_one_document_in_the_singular(monkeypatch, tmp_path):
     assert main([str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--workers", "1"]) == 0
     assert sys.stderr.getvalue().startswith("clean-corpus: 1 document read, 1 kept, 0 rejected (none); ")
     assert "; 0 duplicates; output in " in sys.stderr.getvalue()
+
+
+def test_an_interrupt_before_the_run_starts_is_one_line_and_exit_130(capsys, monkeypatch, tmp_path):
+    def interrupted(path):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("pipeline.cli.load_config", interrupted)
+    assert main([str(tmp_path), "-o", str(tmp_path / "out")]) == 130
+    assert capsys.readouterr().err == "clean-corpus: interrupted\n"
+    assert not (tmp_path / "out").exists()

@@ -143,3 +143,15 @@ def test_a_valid_config_with_user_rules_and_thresholds_is_accepted(tmp_path):
     loaded = load_config(config)
     assert loaded.boilerplate.rules_files == (str(tmp_path / "extra.toml"),)
     assert loaded.filters.quality_thresholds["word_count"] == {"min": 5}
+
+
+def test_a_config_or_rules_file_that_is_not_utf8_is_a_config_error(tmp_path, capsys, inputs):
+    config = tmp_path / "run.toml"
+    config.write_bytes("[dedup]\n# seuil réglé\nthreshold = 0.8\n".encode("cp1252"))
+    assert main([str(inputs), "-o", str(tmp_path / "out"), "--config", str(config)]) == 2
+    assert capsys.readouterr().err == f"clean-corpus: config error: {config}: not valid TOML (not UTF-8: byte 0xe9 at offset 17)\n"
+    (tmp_path / "extra.toml").write_bytes("[promo]\n# Größe\nrules = []\n".encode("latin-1"))
+    config.write_text('[boilerplate]\nrules_files = ["extra.toml"]\n', encoding="utf-8")
+    assert main([str(inputs), "-o", str(tmp_path / "out"), "--config", str(config)]) == 2
+    assert f"{tmp_path / 'extra.toml'}: not valid TOML (not UTF-8: byte 0xf6 at offset 12)" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
