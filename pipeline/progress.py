@@ -42,7 +42,15 @@ class ProgressBar:
             self.close()
             self.stage, self.done_mb = stage, 0.0
             description = PASSES.get(stage, stage)
-            self.bar = tqdm(total=self.files, desc=description, unit="file", file=self.stream, dynamic_ncols=True)
+            width = terminal_columns(self.stream)  # 0 when unknown: tqdm would then draw nothing at all
+            self.bar = tqdm(
+                total=self.files,
+                desc=description,
+                unit="file",
+                file=self.stream,
+                dynamic_ncols=width > 0,
+                ncols=None if width else 80,
+            )
         self.done_mb += input_bytes(files) / 1e6
         self.bar.set_postfix_str(f"{self.done_mb:,.1f}/{self.total_mb:,.1f} MB", refresh=False)
         self.bar.update(len(files))
@@ -52,6 +60,14 @@ class ProgressBar:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+def terminal_columns(stream) -> int:
+    """The width of the terminal behind `stream`; 0 when it is unknown."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):  # io.UnsupportedOperation is an OSError
+        return 0
 
 
 def show_progress(quiet: bool, stream=None) -> bool:
