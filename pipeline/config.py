@@ -112,14 +112,21 @@ def _coerce(value, default, where: str):
     raise ConfigError(f"{where}: unsupported value {value!r}")
 
 
-AT_LEAST_ONE = {"input.max_document_bytes", "output.shard_docs", "dedup.shingle_words", "dedup.num_perm", "dedup.bands"}
+AT_LEAST = {  # the lowest allowed value; 0 for the numbers not named here
+    "input.max_document_bytes": 1,
+    "output.shard_docs": 1,
+    "dedup.shingle_words": 1,
+    "dedup.num_perm": 1,
+    "dedup.bands": 1,
+    "repeats.min_docs": 2,
+}
 FRACTIONS = {"repeats.min_fraction", "dedup.threshold"}
 OUTPUT_FORMATS = ("jsonl", "parquet")
 
 
 def _check_value(value, name: str, where: str) -> None:
-    """Numbers are never negative (sizes and counts the run divides by are at least 1, fractions at most 1);
-    names and thresholds are well-formed."""
+    """Numbers are never negative (sizes and counts the run divides by are at least 1, a line is repeated in
+    at least 2 documents, fractions are at most 1); names and thresholds are well-formed."""
     if name == "filters.quality_thresholds":
         _check_thresholds(value, where)
     elif name == "output.formats" and (not value or set(value) - set(OUTPUT_FORMATS)):
@@ -128,7 +135,7 @@ def _check_value(value, name: str, where: str) -> None:
         raise ConfigError(f"{where}: must not be empty")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return
-    low = 1 if name in AT_LEAST_ONE else 0
+    low = AT_LEAST.get(name, 0)
     if value < low:
         raise ConfigError(f"{where}: must be at least {low}, got {value!r}")
     if name in FRACTIONS and value > 1:

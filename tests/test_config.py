@@ -74,6 +74,7 @@ def test_missing_input_path_is_a_usage_error_end_to_end(tmp_path, inputs):
         ("[dedup\nthreshold = 0.9\n", "not valid TOML"),
         ("[dedup]\nthreshold = 1.5\n", "dedup.threshold: must be at most 1"),
         ("[repeats]\nmin_fraction = 2\n", "repeats.min_fraction: must be at most 1"),
+        ("[repeats]\nmin_docs = 1\n", "repeats.min_docs: must be at least 2"),
         ("[dedup]\nnum_perm = 10\nbands = 24\n", "dedup.bands: must be at most dedup.num_perm (10)"),
         ("[filters]\nquality_thresholds = { word_count = { min = 50, max = 10 } }\n", "word_count: min 50 is above max 10"),
         ("[output]\nformats = [\"csv\"]\n", "output.formats: expected one or both of"),
