@@ -151,7 +151,8 @@ def _main(argv: list[str] | None) -> int:
         print(f"clean-corpus: {message}", file=sys.stderr)
         return 130
     except OSError as error:  # the output cannot be written: nothing to do per document
-        print(f"clean-corpus: fatal: {error}", file=sys.stderr)
+        where = f"cannot write {error.filename}: " if error.filename else ""
+        print(f"clean-corpus: fatal: {where}{error.strerror or error}", file=sys.stderr)
         return 1
     except ClusterError as error:
         print(f"clean-corpus: fatal: {error}; rerun with --resume to continue", file=sys.stderr)

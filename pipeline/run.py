@@ -390,10 +390,7 @@ def _run(paths: list[str], output: Path, config: Config, executor, resume: bool,
     files, input_rejects = discover_inputs(paths, output)
     if output.exists() and not output.is_dir():
         raise UsageError(f"output {output} exists and is not a directory")
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise UsageError(f"cannot create the output directory {output}: {error.strerror}") from error
+    output.mkdir(parents=True, exist_ok=True)
     work_dir = open_work_dir(output, config, files, resume)
     shards = make_shards(files, config.output.shard_docs)
     if progress:
