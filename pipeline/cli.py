@@ -128,8 +128,8 @@ def _main(argv: list[str] | None) -> int:
         print(f"clean-corpus: config error: {error}", file=sys.stderr)
         return 2
     except OSError as error:  # the --html page cannot be written
-        print(f"clean-corpus: cannot write {args.html}: {error.strerror}", file=sys.stderr)
-        return 2
+        print(f"clean-corpus: fatal: cannot write {args.html}: {error.strerror}", file=sys.stderr)
+        return 1
     try:
         executor = make_executor(args.executor, args.workers, args.scheduler)
     except ValueError as error:  # a malformed --scheduler address

@@ -168,8 +168,8 @@ def test_explain_html_that_cannot_be_written_is_one_line_not_a_traceback(capsys,
     page = tmp_path / "recipe.txt"
     page.write_text(RECIPE, encoding="utf-8")
     target = tmp_path / "no-such-dir" / "why.html"
-    assert main(["--explain", str(page), "--html", str(target)]) == 2
-    assert capsys.readouterr().err == f"clean-corpus: cannot write {target}: No such file or directory\n"
+    assert main(["--explain", str(page), "--html", str(target)]) == 1
+    assert capsys.readouterr().err == f"clean-corpus: fatal: cannot write {target}: No such file or directory\n"
     assert not (tmp_path / "no-such-dir").exists()
 
 
