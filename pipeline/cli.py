@@ -38,9 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="FILE", help="TOML configuration file (see README)")
     parser.add_argument(
         "--workers",
+        metavar="N",
         type=worker_count,
         default=os.cpu_count() or 1,
-        help="worker processes (default: all cores; 1: in-process)",
+        help="worker processes (default: all cores; 1: in-process; with --executor dask and no --scheduler: "
+        "the LocalCluster's workers; with --scheduler: unused)",
     )
     parser.add_argument(
         "--executor", choices=["local", "dask"], default="local", help="local process pool or a Dask cluster"
