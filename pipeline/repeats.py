@@ -2,22 +2,28 @@
 
 Map: each shard yields the set of line keys of each document (64-bit hashes of the
 normalised line).  Reduce (run.LineCounts): count in how many documents each key occurs
-and keep those above the threshold.  The second pass removes lines whose key is frequent.
+and keep those above the threshold.  The second pass removes lines whose key is frequent,
+except shared prose: a sentence that many articles use ("The company did not respond to a
+request for comment.") standing between kept sentences of the body.  Furniture stands in
+runs at the page's edges or among other removed or short lines, and rarely reads as a sentence.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 import numpy as np
 
-from .classifier import continues_sentence
+from .classifier import SEPARATORS, continues_sentence
 from .config import RepeatsConfig
 from .document import Document
 
 DIGITS = re.compile(r"\d+")
+MIN_SENTENCE_WORDS = 6  # shared prose has at least this many words ("Sign up for our newsletter." has not)
+SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 
 
 @lru_cache(maxsize=1 << 16)  # lines repeat across a site's pages
@@ -51,18 +57,55 @@ def inside_sentence(lines, index: int) -> bool:
     return runs_in or runs_out
 
 
+def reads_as_sentence(text: str) -> bool:
+    """A whole sentence: a capital, digit or quote first, several words, . ! ? or … last; no separator, no link."""
+    return (
+        (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘«¿¡")
+        and len(text.split()) >= MIN_SENTENCE_WORDS
+        and SENTENCE_END.search(text) is not None
+        and SEPARATORS.search(text) is None
+        and "://" not in text
+    )
+
+
+def among_prose(lines, start: int, end: int, removed: list[int]) -> bool:
+    """Lines start..end-1 stand between two kept sentences, with no line removed in between."""
+    if start == 0 or end == len(lines):
+        return False
+    above, below = lines[start - 1], lines[end]
+    return (
+        all(reads_as_sentence(line.text) for line in (above, below))
+        and bisect_left(removed, above.number) == bisect_left(removed, below.number)
+    )
+
+
+def shared_prose(lines, repeated: list[bool], removed: list[int]) -> set[int]:
+    """Positions of repeated lines that are body text: runs of repeated sentences with kept prose on both sides."""
+    kept: set[int] = set()
+    index = 0
+    while index < len(lines):
+        end = index
+        while end < len(lines) and repeated[end] and reads_as_sentence(lines[end].text):
+            end += 1
+        if end > index and among_prose(lines, index, end, removed):
+            kept.update(range(index, end))
+        index = end + 1  # lines[end] starts no run
+    return kept
+
+
 def drop_repeated_lines(doc: Document, frequent: frozenset[int], config: RepeatsConfig) -> Document:
-    """Remove lines whose key occurs across many documents of the corpus (not fragments of a sentence)."""
+    """Remove lines whose key occurs across many documents of the corpus (not fragments of a sentence, not prose)."""
     if frequent:
         lines = doc.lines
-        doc.drop(
-            [
-                i
-                for i, line in enumerate(lines)
-                if len(line.text) <= config.max_line_chars
-                and line_key(line.text) in frequent
-                and not inside_sentence(lines, i)
-            ],
-            "repeats.corpus_line",
-        )
+        repeated = [len(line.text) <= config.max_line_chars and line_key(line.text) in frequent for line in lines]
+        if any(repeated):
+            prose = shared_prose(lines, repeated, sorted(entry["line"] for entry in doc.removed))
+            doc.drop(
+                [
+                    i
+                    for i, is_repeated in enumerate(repeated)
+                    if is_repeated and i not in prose and not inside_sentence(lines, i)
+                ],
+                "repeats.corpus_line",
+            )
     return doc
