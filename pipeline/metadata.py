@@ -12,6 +12,7 @@ import re
 from datetime import date
 
 from .document import Document
+from .repeats import reads_as_sentence
 
 # --- names -------------------------------------------------------------------------------------
 PARTICLES = frozenset({
@@ -246,6 +247,8 @@ MAX_BYLINE_EXTRA_WORDS = 8  # words besides the names: role, outlet, place, date
 MAX_BIO_WORDS = 120
 MAX_NAME_CHARS = 60
 MAX_META_LINE = 120  # longer lines are body text, never bylines, datelines or source lines
+SENTENCE_TAIL_WORDS = 4  # lower-case words after a byline's names that, with a final stop, make it a sentence
+LOWER_WORD = re.compile(r"(?<!\S)[a-zß-ÿ][\w'’-]*")
 SENTENCE_END = tuple(".,;:")
 TWO_SENTENCES = re.compile(r"[a-zß-ÿ]{2}[.!?]\s+[A-ZÀ-Ý]")
 
@@ -304,12 +307,37 @@ def _add_authors(doc: Document, names: list[str]) -> None:
             authors.append(name)
 
 
+def goes_on_after(text: str, name: str) -> bool:
+    """After the name the line goes on as a sentence: several lower-case words and a final . ! or ?
+
+    >>> goes_on_after("Thomas Hale in 1811, the letters describe the siege.", "Thomas Hale")
+    True
+    >>> goes_on_after("Ana Lima, staff writer.", "Ana Lima"), goes_on_after("Ana Lima, in Kyiv", "Ana Lima")
+    (False, False)
+    """
+    tail = text[text.rindex(name) + len(name) :]
+    return tail.rstrip("\"'”’»)]").endswith((".", "!", "?")) and len(LOWER_WORD.findall(tail)) >= SENTENCE_TAIL_WORDS
+
+
+def inside_article(lines, first: int, last: int) -> bool:
+    """Lines first..last end a sentence and stand between two sentences, more than HEADER_LINES lines from an edge."""
+    return (
+        first >= HEADER_LINES
+        and last < len(lines) - HEADER_LINES
+        and lines[last].text.rstrip("\"'”’»)]").endswith((".", "!", "?"))
+        and reads_as_sentence(lines[first - 1].text)
+        and reads_as_sentence(lines[last + 1].text)
+    )
+
+
 def find_bylines(doc: Document) -> Document:
     """The first 'By A and B' / 'von A, B' / 'Author: A' line: names to `authors`, a date to `date`, line removed.
 
     A line holding only the prefix ('By', 'Autor:') followed by a line of names counts too.  Later
     bylines are removed as well (repeats, or teasers of other articles) but give no authors: left in
     place, the first of them would be taken for the article's byline when the text is cleaned again.
+    A sentence is no byline: one that goes on after the names ('Written by Thomas Hale in 1811, the
+    letters describe …'), or one inside the article, between two of its sentences ('Written by Thomas Hale.').
     """
     drop: set[int] = set()
     lines = doc.lines
@@ -325,7 +353,12 @@ def find_bylines(doc: Document) -> Document:
             consumed.append(index + 1)
         names = byline_names(rest)
         other_words = len(rest.split()) - sum(len(name.split()) for name in names)
-        if not names or other_words > MAX_BYLINE_EXTRA_WORDS:
+        if (
+            not names
+            or other_words > MAX_BYLINE_EXTRA_WORDS
+            or goes_on_after(rest, names[-1])
+            or inside_article(lines, index, consumed[-1])
+        ):
             continue
         if not authors:
             authors = names

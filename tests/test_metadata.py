@@ -369,3 +369,44 @@ def test_a_paragraph_below_an_about_the_author_heading_that_is_no_bio_stays():
     text = "About the author\n\nthe story of how the book came to be written is told in the last chapter."
     doc = find_bios_below_headings(apply_rules(Document("id", "p.txt", "text", split_lines(text)), load_rules()))
     assert doc.text.startswith("the story of how")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Written by Margaret Oyelaran in 1943, the diaries were lost.",
+        "Von Karl Albrecht 1898 gegründet, beschäftigt die Brauerei heute 40 Menschen.",
+        "By Ines Moreau, the council said, the market would move.",
+    ],
+)
+def test_a_sentence_that_goes_on_after_the_name_is_no_byline(line):
+    doc = find_bylines(document(f"{line}\n\nThe rest of the story follows in this paragraph."))
+    assert doc.metadata["authors"] == [] and not doc.removed
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Ines Moreau, staff writer.", ["Ines Moreau"]),
+        ("By Ines Moreau and Tom Lee in Lagos and Abuja", ["Ines Moreau", "Tom Lee"]),
+        ("Von Karl Albrecht, 3. Mai 2022", ["Karl Albrecht"]),
+    ],
+)
+def test_a_byline_with_a_role_a_place_or_a_date_after_the_names_is_one(line, authors):
+    doc = find_bylines(document(f"{line}\n\nThe rest of the story follows in this paragraph."))
+    assert doc.metadata["authors"] == authors and [entry["text"] for entry in doc.removed] == [line]
+
+
+BODY_SENTENCES = [f"Paragraph {n} of the article tells a part of the long story of the harbour." for n in range(8)]
+
+
+def test_a_name_sentence_between_sentences_of_the_article_stays():
+    """Inside the article, 'Written by NAME.' is a sentence of it; near an edge, or without a full stop, a byline."""
+    middle = "Written by Thomas Hale."
+    inside = "\n\n".join([*BODY_SENTENCES[:6], middle, *BODY_SENTENCES[6:], *BODY_SENTENCES[:4]])
+    doc = find_bylines(document(inside))
+    assert middle in doc.text.split("\n\n") and not doc.removed
+    near_top = "\n\n".join([*BODY_SENTENCES[:2], middle, *BODY_SENTENCES])
+    assert [entry["text"] for entry in find_bylines(document(near_top)).removed] == [middle]
+    teaser = "\n\n".join([*BODY_SENTENCES[:6], "By Thomas Hale", *BODY_SENTENCES])
+    assert [entry["text"] for entry in find_bylines(document(teaser)).removed] == ["By Thomas Hale"]
