@@ -205,6 +205,7 @@ KEYWORD_LANGUAGE = {
     "bijgewerkt": "nl", "laatst bijgewerkt": "nl", "opublikowano": "pl", "zaktualizowano": "pl", "aktualizacja": "pl",
 }
 BYLINE_LANGUAGE = {"von": "de", "par": "fr", "por": "es"}
+BY_NAMES = re.compile(r"(?:by|von|par|por)\s+(.+)", re.IGNORECASE)
 HEADER_LINES = 6  # a date alone on its line, a source line: metadata within this many kept lines of an edge
 
 
@@ -232,11 +233,23 @@ def is_dateline(text: str) -> bool:
 
 
 def bare_date(text: str) -> str | None:
-    """The date of a line that holds a date and nothing else but weekday, time and separators."""
+    """The date of a line that holds a date and nothing else but weekday, time and separators, then perhaps
+    a byline or an update line ('Oct 30 2020 by Ana Lima', '4 May 2022, 05:34 Updated 4 May 2022, 05:35').
+    """
     found = find_date(text)
-    if found is None or DATE_FURNITURE.sub("", text[: found[1]] + " " + text[found[2] :]):
+    if found is None or DATE_FURNITURE.sub("", text[: found[1]]):
         return None
-    return found[0]
+    rest = after_furniture(text[found[2] :])
+    by = BY_NAMES.fullmatch(rest)
+    return found[0] if not rest or (by and byline_rest_names(by[1])) or is_dateline(rest) else None
+
+
+def after_furniture(text: str) -> str:
+    """The text from its first word that is not weekday, time or separator."""
+    position = 0
+    while (match := DATE_FURNITURE.match(text, position)) and match.end() > position:
+        position = match.end()
+    return text[position:]
 
 
 # --- stages ------------------------------------------------------------------------------------
@@ -307,6 +320,15 @@ def _add_authors(doc: Document, names: list[str]) -> None:
             authors.append(name)
 
 
+def byline_rest_names(rest: str) -> list[str]:
+    """The names of a byline after its prefix; none when the rest has too many other words or goes on as a sentence."""
+    names = byline_names(rest)
+    other_words = len(rest.split()) - sum(len(name.split()) for name in names)
+    if not names or other_words > MAX_BYLINE_EXTRA_WORDS or goes_on_after(rest, names[-1]):
+        return []
+    return names
+
+
 def goes_on_after(text: str, name: str) -> bool:
     """After the name the line goes on as a sentence: several lower-case words and a final . ! or ?
 
@@ -351,14 +373,8 @@ def find_bylines(doc: Document) -> Document:
         if not rest.strip() and index + 1 < len(lines) and len(lines[index + 1].text) <= MAX_META_LINE:
             rest = lines[index + 1].text
             consumed.append(index + 1)
-        names = byline_names(rest)
-        other_words = len(rest.split()) - sum(len(name.split()) for name in names)
-        if (
-            not names
-            or other_words > MAX_BYLINE_EXTRA_WORDS
-            or goes_on_after(rest, names[-1])
-            or inside_article(lines, index, consumed[-1])
-        ):
+        names = byline_rest_names(rest)
+        if not names or inside_article(lines, index, consumed[-1]):
             continue
         if not authors:
             authors = names
@@ -413,10 +429,10 @@ def find_source_lines(doc: Document) -> Document:
 
 
 def find_datelines(doc: Document) -> Document:
-    """'Published …' / 'Updated …' lines, and a line holding only a date near the top: the date to `date`.
+    """'Published …' / 'Updated …' lines, and a date line near the top (`bare_date`): the date to `date`.
 
     A 'Published' date wins over a date standing alone, which wins over an 'Updated' date; a
-    'Posted on DATE by NAME' line also gives the authors when no byline did.
+    'Posted on DATE by NAME' or 'DATE by NAME' line also gives the authors when no byline did.
     """
     drop = []
     published, bare, updated = [], [], []
@@ -431,13 +447,15 @@ def find_datelines(doc: Document) -> Document:
                 continue
             (updated if any(word in kind for word in UPDATE_WORDS) else published).append(found[0])
             undated = keyword["rest"][: found[1]] + " " + keyword["rest"][found[2] :]
-            by = re.search(r"(?:^|\s)(?:by|von|par|por)\s+(.+)", undated)
-            if by and not doc.metadata.get("authors"):
-                _add_authors(doc, byline_names(by[1]))
-            drop.append(index)
-        elif index - len(drop) < HEADER_LINES and (found := bare_date(line.text)):  # lines kept before it
-            bare.append(found)
-            drop.append(index)
+        elif index - len(drop) < HEADER_LINES and (date_alone := bare_date(line.text)):  # lines kept before it
+            bare.append(date_alone)
+            undated = line.text
+        else:
+            continue
+        by = re.search(r"(?:^|\s)(?:by|von|par|por)\s+(.+)", undated, re.IGNORECASE)
+        if by and not doc.metadata.get("authors"):
+            _add_authors(doc, byline_names(by[1]))
+        drop.append(index)
     chosen = (published or bare or updated or [None])[0]
     if chosen:
         doc.metadata.setdefault("date", chosen)

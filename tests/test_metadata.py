@@ -410,3 +410,21 @@ def test_a_name_sentence_between_sentences_of_the_article_stays():
     assert [entry["text"] for entry in find_bylines(document(near_top)).removed] == [middle]
     teaser = "\n\n".join([*BODY_SENTENCES[:6], "By Thomas Hale", *BODY_SENTENCES])
     assert [entry["text"] for entry in find_bylines(document(teaser)).removed] == ["By Thomas Hale"]
+
+
+@pytest.mark.parametrize(
+    ("line", "date", "authors"),
+    [
+        ("Nov 12 2019 by Lea Roth", "2019-11-12", ["Lea Roth"]),
+        ("12.11.2019 | Von Lea Roth und Ana Lima", "2019-11-12", ["Lea Roth", "Ana Lima"]),
+        ("12 de novembro de 2019, 08:15 h Atualizado em 13 de novembro de 2019, 09:40", "2019-11-12", []),
+        ("Nov 12 2019 by the harbour wall", None, []),
+        ("Nov 12 2019 the ferry stopped running", None, []),
+    ],
+)
+def test_a_date_line_with_a_byline_or_an_update_after_the_date(line, date, authors):
+    """A date line near the top may go on with a byline or an update line; never with other words."""
+    doc = find_datelines(document(f"{line}\n\nThe first paragraph of the article."))
+    assert doc.metadata.get("date") == date and doc.metadata.get("authors", []) == authors
+    assert (line in doc.text) == (date is None)
+    assert (find_title(document(f"{line}\n\nBy Ana Lima")).metadata.get("title") is None) == (date is not None)
