@@ -43,6 +43,7 @@ STOP_LOW = 0.25  # stop-word density below this: not prose
 STOP_HIGH = 0.32  # at or above this (and long): prose
 STOP_SENTENCE = 0.15  # enough for a unit that ends like a sentence
 MIN_SENTENCE_WORDS = 4  # a short unit of this many words ending like a sentence is judged like a near one
+WHOLE_SENTENCE_WORDS = 6  # a line read alone as a whole sentence has this many ("Sign up for our newsletter." has not)
 PROSE_RUN = 3  # this many near sentences in a row are article paragraphs
 NO_STOPLIST_SENTENCE_DENSITY = 0.35  # stand-in density for a sentence in a language without a stop list
 MENU_SEPARATOR_SHARE = 0.2  # separators per word above this: a row of links
@@ -53,7 +54,8 @@ SIDE_REGION_SHARE = 0.3  # a region apart from the main one is kept when it weig
 SIDE_REGION_PARAGRAPHS = 2  # ... or holds this many good paragraphs (a long page's other sections)
 
 WORD = re.compile(r"\w+")
-SENTENCE_MARKS = tuple(".!?…。！？:;")  # a sentence ends with one of these ...
+FULL_STOPS = tuple(".!?…。！？")
+SENTENCE_MARKS = (*FULL_STOPS, ":", ";")  # a sentence ends with one of these ...
 CLOSERS = "\"'”’»)]"  # ... and perhaps closing quotes and brackets
 SENTENCE_INSIDE = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s")
 CONTINUES = re.compile(r"^[\W\d_]*[a-zà-öø-ÿ,.;:)\]]")
@@ -91,6 +93,22 @@ class Unit:
 def ends_sentence(text: str) -> bool:
     """The text ends like a sentence: a full stop, question mark, colon, ... and perhaps closing quotes or brackets."""
     return text.rstrip(CLOSERS).endswith(SENTENCE_MARKS)
+
+
+def ends_full_stop(text: str) -> bool:
+    """The text ends with . ! ? … (or a CJK full stop), perhaps followed by closing quotes or brackets."""
+    return text.rstrip(CLOSERS).endswith(FULL_STOPS)
+
+
+def reads_as_sentence(text: str) -> bool:
+    """A whole sentence: a capital, digit or quote first, several words, a full stop last; no separator, no link."""
+    return (
+        (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘«¿¡")
+        and len(text.split()) >= WHOLE_SENTENCE_WORDS
+        and ends_full_stop(text)
+        and SEPARATORS.search(text) is None
+        and "://" not in text
+    )
 
 
 def continues_sentence(previous: str, line: str) -> bool:

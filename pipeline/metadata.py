@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .classifier import ends_full_stop, reads_as_sentence
 from .document import Document
-from .repeats import reads_as_sentence
 
 # --- names -------------------------------------------------------------------------------------
 PARTICLES = frozenset({
@@ -330,7 +330,7 @@ def byline_rest_names(rest: str) -> list[str]:
 
 
 def goes_on_after(text: str, name: str) -> bool:
-    """After the name the line goes on as a sentence: several lower-case words and a final . ! or ?
+    """After the name the line goes on as a sentence: several lower-case words and a full stop.
 
     >>> goes_on_after("Thomas Hale in 1811, the letters describe the siege.", "Thomas Hale")
     True
@@ -338,7 +338,7 @@ def goes_on_after(text: str, name: str) -> bool:
     (False, False)
     """
     tail = text[text.rindex(name) + len(name) :]
-    return tail.rstrip("\"'”’»)]").endswith((".", "!", "?")) and len(LOWER_WORD.findall(tail)) >= SENTENCE_TAIL_WORDS
+    return ends_full_stop(tail) and len(LOWER_WORD.findall(tail)) >= SENTENCE_TAIL_WORDS
 
 
 def inside_article(lines, first: int, last: int) -> bool:
@@ -346,7 +346,7 @@ def inside_article(lines, first: int, last: int) -> bool:
     return (
         first >= HEADER_LINES
         and last < len(lines) - HEADER_LINES
-        and lines[last].text.rstrip("\"'”’»)]").endswith((".", "!", "?"))
+        and ends_full_stop(lines[last].text)
         and reads_as_sentence(lines[first - 1].text)
         and reads_as_sentence(lines[last + 1].text)
     )

@@ -17,13 +17,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from .classifier import SEPARATORS, continues_sentence
+from .classifier import continues_sentence, reads_as_sentence
 from .config import RepeatsConfig
 from .document import Document
 
 DIGITS = re.compile(r"\d+")
-MIN_SENTENCE_WORDS = 6  # shared prose has at least this many words ("Sign up for our newsletter." has not)
-SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 
 
 @lru_cache(maxsize=1 << 16)  # lines repeat across a site's pages
@@ -55,17 +53,6 @@ def inside_sentence(lines, index: int) -> bool:
     runs_in = before is not None and before.block == line.block and continues_sentence(before.text, line.text)
     runs_out = after is not None and after.block == line.block and continues_sentence(line.text, after.text)
     return runs_in or runs_out
-
-
-def reads_as_sentence(text: str) -> bool:
-    """A whole sentence: a capital, digit or quote first, several words, . ! ? or … last; no separator, no link."""
-    return (
-        (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘«¿¡")
-        and len(text.split()) >= MIN_SENTENCE_WORDS
-        and SENTENCE_END.search(text) is not None
-        and SEPARATORS.search(text) is None
-        and "://" not in text
-    )
 
 
 def among_prose(lines, start: int, end: int, removed: list[int]) -> bool:
