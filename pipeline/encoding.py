@@ -196,7 +196,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> DecodedText:
             return in_declared
     mixed = data.decode("utf-8", errors="clean_corpus_cp1252")
     if any(ord(ch) > 0x7FF for ch in mixed if ch > "\x7f") and not _is_mess(mixed):  # Windows quotes, dashes, €
-        return DecodedText(mixed, "utf-8", stray)  # cp1252, the commonest (Cyrillic or Greek in it is a mess)
+        # cp1252, the commonest (Cyrillic or Greek in it is a mess); with some UTF-8 in it too, a mixed file
+        return DecodedText(mixed, "utf-8", stray) if _UTF8_MULTIBYTE.search(data) else DecodedText(mixed, "cp1252")
     best = _detect(data[:262144])
     if best is None:
         if in_declared:

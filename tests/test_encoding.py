@@ -192,3 +192,13 @@ def test_a_page_declaring_latin_1_is_read_as_windows_1252_like_browsers_do():
     decoded = decode_bytes(text.encode("cp1252"), "iso-8859-1")
     assert decoded.text == text
     assert decoded.encoding == "cp1252 (declared)"
+
+
+def test_a_file_read_as_cp1252_for_its_quotes_says_cp1252_unless_it_also_holds_utf8():
+    """encoding.detected names what the bytes were: a wholly cp1252 file is not 'utf-8 with stray bytes'."""
+    text = "Microsoft\u2019s \u201cnew\u201d plan \u2013 a caf\u00e9 for 5 \u20ac."
+    decoded = decode_bytes(text.encode("cp1252"))
+    assert (decoded.text, decoded.encoding, decoded.notes) == (text, "cp1252", [])
+    mixed = decode_bytes("Caf\u00e9 \u00fcber alles. ".encode() + text.encode("cp1252") * 3)
+    assert mixed.text == "Caf\u00e9 \u00fcber alles. " + text * 3
+    assert (mixed.encoding, mixed.notes) == ("utf-8", ["stray non-UTF-8 bytes read as cp1252"])
