@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from pipeline.config import Config
 from pipeline.executors import SerialExecutor
@@ -13,6 +14,13 @@ from pipeline.run import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+# Hypothesis as in CI (its built-in "ci" profile), wherever the tests run: the same examples on every run,
+# no deadline or too-slow check (timing, which a busy machine fails), no example database in the tree.
+settings.register_profile(
+    "deterministic", derandomize=True, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("deterministic")
 
 
 def read_jsonl(path: Path) -> list[dict]:
