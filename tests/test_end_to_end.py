@@ -210,7 +210,7 @@ def test_bad_files_are_rejected_with_a_reason_and_the_rest_is_cleaned(tmp_path):
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=ROOT, timeout=300)
 
 
 def test_missing_input_path_is_a_usage_error(tmp_path):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from conftest import ROOT
 from test_executors import write_corpus
 
 CONFIG = "[output]\nshard_docs = 4\n[repeats]\nenabled = false\n"
@@ -52,7 +53,7 @@ def feed(fifo: Path) -> threading.Thread:
 
 def start(inputs: Path, output: Path, config: Path, *options: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "pipeline", str(inputs), "-o", str(output), "--config", str(config), "--quiet"]
-    return subprocess.Popen([*command, *options], stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen([*command, *options], cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def wait_for_results(output: Path, process: subprocess.Popen, count: int) -> None:
@@ -81,7 +82,7 @@ def reference(tmp_path_factory) -> dict[str, bytes]:
     finished = subprocess.run(
         [sys.executable, "-m", "pipeline", str(make_inputs(root / "plain", False)), "-o", str(root / "out"),
          "--config", str(config), "--quiet", "--workers", "1"],
-        capture_output=True, text=True,
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert finished.returncode == 0, finished.stderr
     return visible_files(root / "out")
