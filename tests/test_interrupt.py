@@ -7,6 +7,7 @@ pipe (FIFO), so the worker reading it blocks until the test writes into it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -51,9 +52,26 @@ def feed(fifo: Path) -> threading.Thread:
     return thread
 
 
-def start(inputs: Path, output: Path, config: Path, *options: str) -> subprocess.Popen:
-    command = [sys.executable, "-m", "pipeline", str(inputs), "-o", str(output), "--config", str(config), "--quiet"]
-    return subprocess.Popen([*command, *options], cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
+@pytest.fixture
+def start():
+    """Start the command in a process group of its own; the group is SIGKILLed at the end, so that a failed
+    test leaves nothing running (a worker blocked on the FIFO would wait forever)."""
+    processes = []
+
+    def start_command(inputs: Path, output: Path, config: Path, *options: str) -> subprocess.Popen:
+        command = [sys.executable, "-m", "pipeline", str(inputs), "-o", str(output), "--config", str(config), "--quiet"]
+        process = subprocess.Popen(
+            [*command, *options], cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
+        processes.append(process)
+        return process
+
+    yield start_command
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        process.stderr.close()
 
 
 def wait_for_results(output: Path, process: subprocess.Popen, count: int) -> None:
@@ -95,7 +113,7 @@ def setup(tmp_path, reference):
     return tmp_path, config, make_inputs(tmp_path / "blocking", True), dict(reference)
 
 
-def test_kill_9_leaves_the_previous_output_and_resume_finishes_it_identically(setup):
+def test_kill_9_leaves_the_previous_output_and_resume_finishes_it_identically(setup, start):
     tmp_path, config, inputs, reference = setup
     assert len([name for name in reference if name.startswith("corpus-")]) == 9  # 34 inputs, 4 per shard
     output = tmp_path / "out"
@@ -126,7 +144,7 @@ def test_kill_9_leaves_the_previous_output_and_resume_finishes_it_identically(se
     assert 3 <= json.loads((output / "report.json").read_text(encoding="utf-8"))["run"]["resumed_shards"] < shards
 
 
-def test_resume_after_a_config_change_starts_over(setup):
+def test_resume_after_a_config_change_starts_over(setup, start):
     tmp_path, config, inputs, _ = setup
     output = tmp_path / "out"
     process = start(inputs, output, config, "--workers", "1")
@@ -148,7 +166,7 @@ def test_resume_after_a_config_change_starts_over(setup):
     [("SIGTERM to the main process", "local"), ("Ctrl-C to the process group", "local"),
      ("SIGTERM to the main process", "dask")],
 )
-def test_interruption_stops_workers_and_removes_temporary_files(setup, how, executor):
+def test_interruption_stops_workers_and_removes_temporary_files(setup, start, how, executor):
     tmp_path, config, inputs, _ = setup
     output = tmp_path / "out"
     process = start(inputs, output, config, "--workers", "2", "--executor", executor)
