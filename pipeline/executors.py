@@ -82,7 +82,7 @@ class DaskExecutor:
             self.client = Client(scheduler)
         else:
             self.cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1"
             )
             self.client = Client(self.cluster)
         self.workers = len(self.client.scheduler_info()["workers"]) if scheduler else workers  # 0: none joined yet
