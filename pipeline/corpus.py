@@ -14,10 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .config import ConfigError
 from .writers import read_jsonl, remove_corpus_files
 
-FORMATS = ("jsonl", "parquet")
 BATCH_RECORDS = 1000  # records per Parquet row group: memory stays flat whatever the file size
 
 STRINGS = pa.list_(pa.string())
@@ -49,13 +47,6 @@ RECORD_SCHEMA = pa.schema(
 NESTED_FIELDS = {"encoding": set(RECORD_SCHEMA.field("encoding").type.names)}
 
 
-def check_formats(formats: tuple[str, ...]) -> None:
-    """Refuse an empty or unknown output.formats before any work."""
-    unknown = sorted(set(formats) - set(FORMATS))
-    if not formats or unknown:
-        raise ConfigError(f"output.formats: expected one or both of {list(FORMATS)}, got {list(formats)}")
-
-
 def _checked(record: dict) -> dict:
     """The record itself; a field the Parquet schema lacks is an error here, never silently dropped."""
     extra = set(record) - set(RECORD_SCHEMA.names)
@@ -84,7 +75,6 @@ def write_formats(output_dir: str | Path, written: list[dict], formats: tuple[st
 
     Returns the entries of every corpus file now in output_dir; stale Parquet files are removed.
     """
-    check_formats(formats)
     output = Path(output_dir)
     remove_corpus_files(output, ".parquet")
     if "parquet" not in formats:

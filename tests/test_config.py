@@ -79,6 +79,7 @@ def test_missing_input_path_is_a_usage_error_end_to_end(tmp_path, inputs):
         ("[filters]\nquality_thresholds = { word_count = { min = 50, max = 10 } }\n", "word_count: min 50 is above max 10"),
         ("[output]\nformats = [\"csv\"]\n", "output.formats: expected one or both of"),
         ("[output]\nformats = []\n", "output.formats: expected one or both of"),
+        ("[output]\nformats = [\"jsonl\", \"xml\"]\n", "output.formats: expected one or both of"),
         ("[input]\njsonl_text_field = \"\"\n", "input.jsonl_text_field: must not be empty"),
     ],
 )

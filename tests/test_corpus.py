@@ -11,8 +11,8 @@ from conftest import clean_dir, read_jsonl
 from test_report import FRENCH, NEWS_DE, RECIPE
 
 import pipeline
-from pipeline.config import Config, ConfigError
-from pipeline.corpus import check_formats, jsonl_to_parquet
+from pipeline.config import Config
+from pipeline.corpus import jsonl_to_parquet
 from pipeline.executors import SerialExecutor
 from pipeline.run import run
 
@@ -93,13 +93,6 @@ def test_unknown_record_field_is_an_error_not_a_silent_drop(tmp_path):
     with pytest.raises(ValueError, match="toxicity"):
         jsonl_to_parquet(source, tmp_path / "corpus.parquet")
     assert list(tmp_path.iterdir()) == [source]
-
-
-def test_formats_are_checked():
-    check_formats(("parquet",))
-    for bad in ((), ("csv",), ("jsonl", "xml")):
-        with pytest.raises(ConfigError, match=r"output\.formats"):
-            check_formats(bad)
 
 
 def test_load_corpus_errors(tmp_path):
