@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from itertools import groupby
+from operator import attrgetter
 
 from . import __version__
 from .boilerplate import RuleSet, apply_rules, drop_box_text, drop_caption_repeats, drop_error_template, load_rules
 from .classifier import classify_blocks, drop_author_bios
 from .config import Config
 from .document import Document, Line, Reject, split_lines
-from .encoding import drop_stray_controls, normalize_whitespace, repair_text
+from .encoding import drop_stray_controls, is_code_block, normalize_whitespace, repair_text
 from .language import record_language
 from .metadata import (
     find_author_boxes,
@@ -65,14 +67,20 @@ def prepare_field(value: str) -> str:
 
 def prepare_text(raw: RawDocument) -> tuple[str, dict]:
     """`prepare` up to the split into lines: the normalised text, and the encoding notes with the repairs made."""
+    blocks_are_code = extracted_page(raw.metadata)
     text, repairs = repair_text(drop_stray_controls(raw.text))
-    text = normalize_whitespace(text)
+    text = normalize_whitespace(text, blocks_are_code)
     for _ in range(MAX_EXTRA_REPAIRS):  # normalising can make a new mojibake pair ("Â\t" -> "Â ")
         again, more = repair_text(text)
         if again == text:
             break
-        text, repairs = normalize_whitespace(again), sorted({*repairs, *more})
+        text, repairs = normalize_whitespace(again, blocks_are_code), sorted({*repairs, *more})
     return text, {**raw.encoding, "repairs": repairs}
+
+
+def extracted_page(metadata: dict) -> bool:
+    """True for a page's text from trafilatura: each block of code on lines of its own, every other paragraph on one."""
+    return metadata.get("extractor") == "trafilatura"
 
 
 @dataclass
@@ -108,7 +116,7 @@ class Cleaner:
             if not again.removed:
                 break
             doc = merge_round(doc, fresh, again)
-        return self.filter(doc)
+        return self.filter(settle_indentation(doc))
 
     def remove_rule_matches(self, doc: Document) -> Document:
         """The rule tables' furniture, and what it reveals: an error template, captions shown twice.
@@ -162,8 +170,26 @@ def renumbered(lines: list[Line]) -> list[Line]:
             number += 1
             block += 1
         number += 1
-        fresh.append(Line(number, block, line.text))
+        fresh.append(Line(number, block, line.text, line.indent))
     return fresh
+
+
+def settle_indentation(doc: Document) -> Document:
+    """Lines of code keep their indentation only while their block's kept lines still make a block of code
+    (`is_code_block`: removed lines can leave one line, lines indented alike, or none that reads as code),
+    so that the text as written normalises to itself.
+    """
+    if not any(line.indent for line in doc.lines):
+        return doc
+    blocks_are_code = extracted_page(doc.metadata)
+    lines: list[Line] = []
+    for _, group in groupby(doc.lines, key=attrgetter("block")):
+        block = list(group)
+        indents = [line.indent for line in block]
+        if any(indents) and not is_code_block(indents, [line.text for line in block], blocks_are_code):
+            block = [replace(line, indent="") for line in block]
+        lines += block
+    return replace(doc, lines=lines)
 
 
 def merge_round(doc: Document, fresh: list[Line], again: Document) -> Document:

@@ -8,11 +8,15 @@ from itertools import pairwise
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is three times slower to create
 class Line:
-    """One non-blank line of a document: its 1-based line number, its block and its text."""
+    """One non-blank line of a document: its 1-based line number, its block and its text.
+
+    A line of code keeps its leading whitespace in `indent`, apart from the text the stages judge.
+    """
 
     number: int
     block: int
     text: str
+    indent: str = ""
 
 
 @dataclass
@@ -64,13 +68,13 @@ class Document:
 
     @property
     def text(self) -> str:
-        """Kept lines: one line break inside a block, one blank line between blocks."""
+        """Kept lines, each after its indentation: one line break inside a block, one blank line between blocks."""
         parts: list[str] = []
         previous_block = None
         for line in self.lines:
             if previous_block is not None:
                 parts.append("\n" if line.block == previous_block else "\n\n")
-            parts.append(line.text)
+            parts.append(line.indent + line.text)
             previous_block = line.block
         return "".join(parts)
 
@@ -91,16 +95,18 @@ class Reject:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Split normalised text into non-blank lines, numbering blocks at blank lines.
+    """Split normalised text into non-blank lines, numbering blocks at blank lines; a line's leading
+    spaces and tabs (only lines of code keep them) go to its `indent`.
 
-    >>> [(l.number, l.block, l.text) for l in split_lines("a\\nb\\n\\nc")]
-    [(1, 0, 'a'), (2, 0, 'b'), (4, 1, 'c')]
+    >>> [(l.number, l.block, l.indent, l.text) for l in split_lines("a\\n  b\\n\\nc")]
+    [(1, 0, '', 'a'), (2, 0, '  ', 'b'), (4, 1, '', 'c')]
     """
     lines: list[Line] = []
     block = 0
     for number, part in enumerate(text.split("\n"), start=1):
         if part:
-            lines.append(Line(number, block, part))
+            stripped = part.lstrip(" \t") or part
+            lines.append(Line(number, block, stripped, part[: len(part) - len(stripped)]))
         elif lines and lines[-1].block == block:
             block += 1
     return lines

@@ -25,6 +25,8 @@ from ftfy import chardata
 from ftfy.badness import BADNESS_RE, MOJIBAKE_CATEGORIES
 from ftfy.chardata import HTML_ENTITY_RE
 
+from .classifier import reads_as_code
+
 FTFY_CONFIG = ftfy.TextFixerConfig(
     uncurl_quotes=False,  # curly quotes are correct text, not damage
     fix_character_width=False,  # full-width CJK punctuation is correct text
@@ -92,6 +94,8 @@ DROPPED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2060\ufef
 STRAY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f\u200b\u2060\ufeff]")
 MULTI_SPACE = re.compile("  +")  # not " {2,}": a literal prefix lets the regex engine skip ahead (3x faster)
 BLANK_LINES = re.compile("\n\n\n+")
+INDENTED_LINE = re.compile(r"^[^\S\n]+\S", re.MULTILINE)  # a line with leading whitespace
+NOT_TAB = re.compile("[^\t]")
 REMEMBERED_LINES = 1 << 12  # repairs remembered, of lines up to REMEMBERED_LINE_CHARS (bounded memory)
 REMEMBERED_LINE_CHARS = 2000
 
@@ -321,15 +325,48 @@ def repair_text(text: str) -> tuple[str, list[str]]:
     return "".join(pieces), sorted(repairs)
 
 
-def normalize_whitespace(text: str) -> str:
+def normalize_whitespace(text: str, blocks_are_code: bool = False) -> str:
     """Odd spaces to plain spaces, drop invisible and control characters, NFC, strip lines,
     at most one blank line in a row, none at either end.
 
+    A block of code keeps its lines' leading whitespace (odd spaces in it as plain spaces, tabs as tabs):
+    a block of two or more lines not all indented alike, one of which reads as code, or any such block
+    when `blocks_are_code` (the HTML extractor puts each block of code on lines of its own paragraph,
+    every other paragraph on one line).  Inside the line its spaces still collapse.
+
     >>> normalize_whitespace("a\u00a0 b\u200b \\n\\n\\n\\nc ")
     'a b\\n\\nc'
+    >>> normalize_whitespace("  Intro  line\\n  if x:\\n      y = f(x)\\n\\n  Prose\\n    lines")
+    '  Intro line\\n  if x:\\n      y = f(x)\\n\\nProse\\nlines'
     """
-    text = DROPPED_CHARACTER.sub("", ODD_SPACE.sub(" ", text))  # faster than str.translate
+    text = DROPPED_CHARACTER.sub("", text)
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = "\n".join(map(str.strip, MULTI_SPACE.sub(" ", text).split("\n"))).strip()
-    return BLANK_LINES.sub("\n\n", text)
+    lines = list(map(str.strip, MULTI_SPACE.sub(" ", ODD_SPACE.sub(" ", text)).split("\n")))
+    if INDENTED_LINE.search(text):
+        keep_code_indentation(lines, text.split("\n"), blocks_are_code)
+    return BLANK_LINES.sub("\n\n", "\n".join(lines).strip("\n"))
+
+
+def keep_code_indentation(lines: list[str], unstripped: list[str], blocks_are_code: bool) -> None:
+    """Put back the leading whitespace of the lines of each block of code (see `normalize_whitespace`)."""
+    start = 0
+    for end, line in enumerate([*lines, ""]):
+        if line:
+            continue
+        if end - start >= 2:
+            indents = [indentation(text) for text in unstripped[start:end]]
+            if is_code_block(indents, lines[start:end], blocks_are_code):
+                lines[start:end] = map(str.__add__, indents, lines[start:end])
+        start = end + 1
+
+
+def is_code_block(indents: list[str], lines: list[str], blocks_are_code: bool) -> bool:
+    """Lines of one block (stripped, and their indentation) that keep their indentation: two or more lines
+    not all indented alike, one of which reads as code (any such block when `blocks_are_code`)."""
+    return len(lines) >= 2 and len(set(indents)) > 1 and (blocks_are_code or any(map(reads_as_code, lines)))
+
+
+def indentation(line: str) -> str:
+    """A line's leading whitespace, tabs kept and any other space as a plain space."""
+    return NOT_TAB.sub(" ", line[: len(line) - len(line.lstrip())])

@@ -249,14 +249,15 @@ def extract_html(html: str) -> tuple[str, dict, str] | None:
     """(text, metadata, method) for a page, or None when neither extractor yields text.
 
     When trafilatura's text holds the page's menus, it runs again favouring precision.
-    Paragraphs are separated by blank lines so the text stages see them as blocks.
+    Paragraphs are separated by blank lines so the text stages see them as blocks: each line of
+    trafilatura's text, but the lines of a block of code together, with their indentation.
     """
     document = run_trafilatura(html)
     tree = parsed(html) if document is not None else None  # parsed once, for the checks below
     if document is not None and kept_menus(tree, document.text):
         document = run_trafilatura(html, favor_precision=True) or document
     if document is not None:
-        paragraphs = [line for line in document.text.split("\n") if line.strip()]
+        paragraphs = text_paragraphs(document.text, code_blocks(document.body))
         metadata = page_metadata(document, tree)
         standfirst = shown_standfirst(tree, paragraphs, document.description)  # last: it strips the tree
         if standfirst:
@@ -270,6 +271,46 @@ def extract_html(html: str) -> tuple[str, dict, str] | None:
     except RecursionError:
         return None
     return (text, {}, "beautifulsoup") if text.strip() else None
+
+
+def code_blocks(body) -> list[list[str]]:
+    """The lines (whitespace runs as one space) of each block of code of trafilatura's body: a <pre>
+    it keeps as <code>, of two lines or more, and not inside another <code>, in page order."""
+    blocks = []
+    for element in [] if body is None else body.iter("code"):
+        lines = [" ".join(line.split()) for line in "".join(element.itertext()).split("\n") if line.strip()]
+        if len(lines) >= 2 and next(element.iterancestors("code"), None) is None:
+            blocks.append(lines)
+    return blocks
+
+
+def text_paragraphs(text: str, blocks: list[list[str]]) -> list[str]:
+    """The non-blank lines of trafilatura's text as paragraphs, each run of lines that is one of `blocks`
+    (found in order, a block not found skipped) as one paragraph of lines.
+
+    >>> text_paragraphs("Intro\\nif x:\\n    y()\\nEnd", [["if x:", "y()"]])
+    ['Intro', 'if x:\\n    y()', 'End']
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
+    keys = [" ".join(line.split()) for line in lines]
+    starting: dict[str, list[int]] = {}  # the blocks that start with each line
+    for at, block in enumerate(blocks):
+        starting.setdefault(block[0], []).append(at)
+    paragraphs = []
+    index = next_block = 0
+    while index < len(lines):
+        candidates = starting.get(keys[index], ())
+        found = next(
+            (at for at in candidates if at >= next_block and keys[index : index + len(blocks[at])] == blocks[at]), None
+        )
+        if found is None:
+            paragraphs.append(lines[index])
+            index += 1
+        else:
+            paragraphs.append("\n".join(lines[index : index + len(blocks[found])]))
+            index += len(blocks[found])
+            next_block = found + 1
+    return paragraphs
 
 
 def run_trafilatura(html: str, favor_precision: bool = False):

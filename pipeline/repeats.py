@@ -32,8 +32,8 @@ def line_key(text: str) -> int:
 
 
 def text_keys(text: str, config: RepeatsConfig) -> np.ndarray:
-    """The distinct keys of a prepared text's candidate lines (not blank, short enough to be furniture)."""
-    keys = {line_key(line) for line in text.split("\n") if 0 < len(line) <= config.max_line_chars}
+    """The distinct keys of a prepared text's candidate lines (not blank, short enough to be furniture), unindented."""
+    keys = {line_key(line) for line in map(str.lstrip, text.split("\n")) if 0 < len(line) <= config.max_line_chars}
     return np.fromiter(keys, dtype=np.int64, count=len(keys))
 
 
