@@ -67,20 +67,14 @@ def prepare_field(value: str) -> str:
 
 def prepare_text(raw: RawDocument) -> tuple[str, dict]:
     """`prepare` up to the split into lines: the normalised text, and the encoding notes with the repairs made."""
-    blocks_are_code = extracted_page(raw.metadata)
     text, repairs = repair_text(drop_stray_controls(raw.text))
-    text = normalize_whitespace(text, blocks_are_code)
+    text = normalize_whitespace(text)
     for _ in range(MAX_EXTRA_REPAIRS):  # normalising can make a new mojibake pair ("Â\t" -> "Â ")
         again, more = repair_text(text)
         if again == text:
             break
-        text, repairs = normalize_whitespace(again, blocks_are_code), sorted({*repairs, *more})
+        text, repairs = normalize_whitespace(again), sorted({*repairs, *more})
     return text, {**raw.encoding, "repairs": repairs}
-
-
-def extracted_page(metadata: dict) -> bool:
-    """True for a page's text from trafilatura: each block of code on lines of its own, every other paragraph on one."""
-    return metadata.get("extractor") == "trafilatura"
 
 
 @dataclass
@@ -181,12 +175,11 @@ def settle_indentation(doc: Document) -> Document:
     """
     if not any(line.indent for line in doc.lines):
         return doc
-    blocks_are_code = extracted_page(doc.metadata)
     lines: list[Line] = []
     for _, group in groupby(doc.lines, key=attrgetter("block")):
         block = list(group)
         indents = [line.indent for line in block]
-        if any(indents) and not is_code_block(indents, [line.text for line in block], blocks_are_code):
+        if any(indents) and not is_code_block(indents, [line.text for line in block]):
             block = [replace(line, indent="") for line in block]
         lines += block
     return replace(doc, lines=lines)

@@ -325,14 +325,13 @@ def repair_text(text: str) -> tuple[str, list[str]]:
     return "".join(pieces), sorted(repairs)
 
 
-def normalize_whitespace(text: str, blocks_are_code: bool = False) -> str:
+def normalize_whitespace(text: str) -> str:
     """Odd spaces to plain spaces, drop invisible and control characters, NFC, strip lines,
     at most one blank line in a row, none at either end.
 
     A block of code keeps its lines' leading whitespace (odd spaces in it as plain spaces, tabs as tabs):
-    a block of two or more lines not all indented alike, one of which reads as code, or any such block
-    when `blocks_are_code` (the HTML extractor puts each block of code on lines of its own paragraph,
-    every other paragraph on one line).  Inside the line its spaces still collapse.
+    a block of two or more lines not all indented alike that `is_code_block` accepts (the HTML extractor
+    puts each <pre> block on lines of its own paragraph).  Inside the line its spaces still collapse.
 
     >>> normalize_whitespace("a\u00a0 b\u200b \\n\\n\\n\\nc ")
     'a b\\n\\nc'
@@ -344,11 +343,11 @@ def normalize_whitespace(text: str, blocks_are_code: bool = False) -> str:
         text = unicodedata.normalize("NFC", text)
     lines = list(map(str.strip, MULTI_SPACE.sub(" ", ODD_SPACE.sub(" ", text)).split("\n")))
     if INDENTED_LINE.search(text):
-        keep_code_indentation(lines, text.split("\n"), blocks_are_code)
+        keep_code_indentation(lines, text.split("\n"))
     return BLANK_LINES.sub("\n\n", "\n".join(lines).strip("\n"))
 
 
-def keep_code_indentation(lines: list[str], unstripped: list[str], blocks_are_code: bool) -> None:
+def keep_code_indentation(lines: list[str], unstripped: list[str]) -> None:
     """Put back the leading whitespace of the lines of each block of code (see `normalize_whitespace`)."""
     start = 0
     for end, line in enumerate([*lines, ""]):
@@ -356,15 +355,26 @@ def keep_code_indentation(lines: list[str], unstripped: list[str], blocks_are_co
             continue
         if end - start >= 2:
             indents = [indentation(text) for text in unstripped[start:end]]
-            if is_code_block(indents, lines[start:end], blocks_are_code):
+            if is_code_block(indents, lines[start:end]):
                 lines[start:end] = map(str.__add__, indents, lines[start:end])
         start = end + 1
 
 
-def is_code_block(indents: list[str], lines: list[str], blocks_are_code: bool) -> bool:
+def is_code_block(indents: list[str], lines: list[str]) -> bool:
     """Lines of one block (stripped, and their indentation) that keep their indentation: two or more lines
-    not all indented alike, one of which reads as code (any such block when `blocks_are_code`)."""
-    return len(lines) >= 2 and len(set(indents)) > 1 and (blocks_are_code or any(map(reads_as_code, lines)))
+    not all indented alike, one of which reads as code or opens a deeper-indented part with ':' or '{'
+    (YAML, Python, a JSON object)."""
+    return (
+        len(lines) >= 2
+        and len(set(indents)) > 1
+        and (
+            any(map(reads_as_code, lines))
+            or any(
+                line.endswith((":", "{")) and len(deeper) > len(indent)
+                for line, indent, deeper in zip(lines, indents, indents[1:], strict=False)
+            )
+        )
+    )
 
 
 def indentation(line: str) -> str:

@@ -131,7 +131,7 @@ def test_never_invents_text(text):
     record = clean_text(text)
     if isinstance(record, Reject):
         return
-    source_lines = [line.text for line in prepare(raw_text(text)).lines]
+    source_lines = [line.indent + line.text for line in prepare(raw_text(text)).lines]  # code keeps its indentation
     position = 0
     for output_line in filter(None, record["text"].split("\n")):
         while position < len(source_lines) and output_line not in source_lines[position]:
