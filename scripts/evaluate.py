@@ -99,6 +99,7 @@ class Result:
     label: str
     texts: dict[str, str | None]
     removed: dict[str, list[dict]] = field(default_factory=dict)
+    titles: dict[str, str | None] = field(default_factory=dict)
 
 
 def load_pages(devset: Path) -> list[Page]:
@@ -140,6 +141,7 @@ def run_pipeline(devset: Path, kind: str, workers: int) -> Result:
     executor = make_executor("local", workers)
     texts: dict[str, str | None] = {}
     removed: dict[str, list[dict]] = {}
+    titles: dict[str, str | None] = {}
     with tempfile.TemporaryDirectory(prefix="eval-") as output:
         try:
             run([str(devset / folder)], output, config, executor)
@@ -152,7 +154,8 @@ def run_pipeline(devset: Path, kind: str, workers: int) -> Result:
                     name = page_name(record["source"], suffix)
                     texts[name] = record["text"]
                     removed[name] = record["removed"]
-    return Result(kind, texts, removed)
+                    titles[name] = record["title"]
+    return Result(kind, texts, removed, titles)
 
 
 def raw_text(devset: Path, kind: str, pages: list[Page]) -> Result:
@@ -202,6 +205,51 @@ def print_table(pages: list[Page], results: list[Result], half: str | None = Non
         print(row)
     halves = Counter(half_of(p.name) for p in pages)
     print(f"({len(pages)} pages: {halves['tune']} tune, {halves['held-out']} held-out)")
+
+
+def title_words(title: str) -> list[str]:
+    """A title compared loosely: its case-folded runs of letters and digits."""
+    return re.findall(r"[^\W_]+", title.casefold())
+
+
+def same_title(found: str, reference: str) -> bool:
+    """Equal when compared loosely, or one is a run of whole words of the other (a kicker or a subtitle more or less).
+
+    >>> same_title("Flood warning: ferries stop", "Flood Warning - Ferries Stop"), same_title("Ferries", "Ferries stop")
+    (True, True)
+    >>> same_title("Ferries stop", "Ferries stopped running")
+    False
+    """
+    short, long = sorted((title_words(found), title_words(reference)), key=len)
+    return bool(short) and any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+def title_counts(pages: list[Page], result: Result, html: Result, half: str | None = None) -> Counter:
+    """Text records' titles against the same page's html-record title: right, wrong, missing (pages with one)."""
+    counts: Counter = Counter()
+    for page in pages:
+        reference = html.titles.get(page.name)
+        if reference is None or (half is not None and half_of(page.name) != half):
+            continue
+        found = result.titles.get(page.name)
+        counts["missing" if found is None else "right" if same_title(found, reference) else "wrong"] += 1
+    return counts
+
+
+def print_titles(pages: list[Page], results: list[Result], html: Result, half: str | None = None) -> None:
+    """Per text kind, titles right / wrong / missing against the html records' titles, per half unless `half`."""
+    halves = [half] if half else ["tune", "held-out"]
+    print("\ntitles of text records against the same page's html-record title (pages whose html title is not None;")
+    print(" right: equal as case-folded letters and digits, or one a run of whole words of the other)")
+    header = f"{'system':<20}" + "".join(f" | {name + ' right':>14} {'wrong':>5} {'missing':>7}" for name in halves)
+    print(header)
+    print("-" * len(header))
+    for result in results:
+        row = f"{result.label:<20}"
+        for name in halves:
+            counts = title_counts(pages, result, html, name)
+            row += f" | {counts['right']:>14} {counts['wrong']:>5} {counts['missing']:>7}"
+        print(row)
 
 
 def print_worst(pages: list[Page], result: Result, count: int) -> None:
@@ -281,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
             print_rules(listed, result)
     print()
     print_table(pages, ours + references, args.half)  # last, so the summary is what a terminal shows
+    html = next((result for result in ours if result.label == "html"), None)
+    if html is not None:
+        print_titles(pages, [result for result in ours if result is not html], html, args.half)
     print(f"\n({time.time() - started:.0f} s)")
     return 0
 
