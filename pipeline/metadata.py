@@ -253,7 +253,28 @@ def after_furniture(text: str) -> str:
 
 
 # --- stages ------------------------------------------------------------------------------------
-MAX_TITLE_WORDS = 25
+MIN_TITLE_WORDS = 3  # two words are mostly a menu entry or a button ("About us", "Jetzt abonnieren")
+MAX_TITLE_WORDS = 20
+MIN_RIVAL_WORDS = 4  # a title-like line above a headline this long is a kicker, a headline or a teaser: ambiguous
+MAX_DATE_LINE_WORDS = 3  # words besides the date in a date line ("Politics", "by Ana Lima", "3 comments")
+MAX_KICKER_WORDS = 5  # a short line in capitals is a kicker or a label, a longer one may be a headline
+TITLE_END = tuple(".,;:–—-|/")  # a sentence, or a label or a dateline going on ("WASHINGTON —", "Read in:")
+NOT_A_TITLE = re.compile(
+    r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])"  # a clock time: a date line, a teaser's time stamp
+    r"|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)"  # a numeric date, also with a two-digit year
+    r"|\b(?:funded|sponsored|supported|powered|presented|brought to you)\s+by\b|\bin partnership with\b"
+    r"|[.!?]\s*\([^()]*\)$"  # a caption with its credit in brackets
+    r"|\((?:[a-z]{2}(?:[-_][a-z]{2})?)\)$",  # a language code: "Forum thread (EN)", "Read in (pt-BR)"
+    re.IGNORECASE,
+)
+QUANTITY_END = re.compile(
+    r"\d(?:[.,]\d+)?\s*(?:g|kg|mg|µg|ml|cl|dl|l|kcal|cal|kj|oz|lbs?|mins?|hrs?|h|cm|mm|%)$", re.IGNORECASE
+)
+LANGUAGE_NAMES = frozenset({  # as language menus name them
+    "english", "deutsch", "español", "français", "italiano", "português", "nederlands", "polski", "svenska", "dansk",
+    "norsk", "suomi", "čeština", "magyar", "română", "türkçe", "ελληνικά", "русский", "українська", "العربية",
+    "עברית", "日本語", "中文", "한국어", "bahasa", "tiếng",
+})
 TITLE_LOOKAHEAD = 4  # lines after a headline in which the article must begin
 MIN_PARAGRAPH_WORDS = 20
 MAX_BYLINE_EXTRA_WORDS = 8  # words besides the names: role, outlet, place, date ("By A, BBC News, New York")
@@ -262,22 +283,48 @@ MAX_NAME_CHARS = 60
 MAX_META_LINE = 120  # longer lines are body text, never bylines, datelines or source lines
 SENTENCE_TAIL_WORDS = 4  # lower-case words after a byline's names that, with a final stop, make it a sentence
 LOWER_WORD = re.compile(r"(?<!\S)[a-zß-ÿ][\w'’-]*")
-SENTENCE_END = tuple(".,;:")
 TWO_SENTENCES = re.compile(r"[a-zß-ÿ]{2}[.!?]\s+[A-ZÀ-Ý]")
 
 
 def looks_like_title(text: str) -> bool:
-    """A headline: 2-25 words, starts with a capital, digit or quote, one sentence, no final full stop."""
-    words = text.split()
+    """A headline: 3-20 words, starts with a capital, digit or quote, one sentence, no final stop, dash or colon.
+
+    Furniture that has that shape is none (`is_label`).
+    """
+    words = [word for word in text.split() if any(c.isalnum() for c in word)]  # not "/", "–" or "|"
     return (
-        1 < len(words) <= MAX_TITLE_WORDS
+        MIN_TITLE_WORDS <= len(words) <= MAX_TITLE_WORDS
         and (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘«¿¡")
-        and not text.endswith(SENTENCE_END)
+        and not text.rstrip().endswith(TITLE_END)
         and TWO_SENTENCES.search(text) is None
         and BYLINE_PREFIX.match(text) is None
         and DATELINE.fullmatch(text) is None
-        and not is_name(text)
-        and bare_date(text) is None
+        and not is_name_list(text)
+        and not is_label(text, words)
+    )
+
+
+def is_name_list(text: str) -> bool:
+    """A person's name or a list of them, and nothing else: "Ana Lima, Rui Costa and Lea Roth"."""
+    return all(is_name(part.strip()) for part in NAME_SEPARATOR.split(text))
+
+
+def is_label(text: str, words: list[str]) -> bool:
+    """Short furniture shaped like a headline: a kicker in capitals, a date or time line, a quantity, a
+    language menu entry, a sponsor note, a photo caption with its credit, a credit of names between slashes.
+
+    >>> [is_label(s, s.split()) for s in ["LISTEN TO THE STORY", "Fat 12 g", "Deutsch (Schweiz)", "Español"]]
+    [True, True, True, True]
+    >>> is_label("The Harbour Reopens After the Storm", "The Harbour Reopens After the Storm".split())
+    False
+    """
+    return (
+        (len(words) <= MAX_KICKER_WORDS and not any(c.islower() for c in text))
+        or find_date(text) is not None
+        or NOT_A_TITLE.search(text) is not None
+        or (len(words) <= MAX_KICKER_WORDS and QUANTITY_END.search(text) is not None)
+        or (words[0].lower() in LANGUAGE_NAMES and (len(words) == 1 or text.endswith(")")))
+        or ("/" in text and all(word[0].isupper() or word == "/" for word in text.replace("/", " / ").split()))
     )
 
 
@@ -288,27 +335,68 @@ def is_header_line(text: str) -> bool:
 
 
 def find_title(doc: Document) -> Document:
-    """The page's own title when it has one, else the first line when it stands alone as a headline.
+    """The page's own title when it has one, else the first headline above the article's first paragraph.
 
-    A headline is followed, within the next few lines, by a byline, a dateline or a paragraph of
-    at least `MIN_PARAGRAPH_WORDS` words: a menu or a site name at the top is followed by more short lines.
+    A headline is a title-like line (`looks_like_title`) in a block of its own that opens the article
+    (`opens_article`).  Only the lines above the first paragraph are looked at: the headline may stand
+    below menus, which a later cleaning round would remove with it, but never inside the article.
     """
     if doc.metadata.get("title"):
         title = doc.metadata["title"]
         drop = [i for i, line in enumerate(doc.lines[:3]) if line.text == title]
         doc.drop(drop[:1], "metadata.title")
         return doc
-    if len(doc.lines) < 2:
-        return doc
-    first, following = doc.lines[0], doc.lines[1 : 1 + TITLE_LOOKAHEAD]
-    if (
-        first.block != following[0].block
-        and looks_like_title(first.text)
-        and any(len(line.text.split()) >= MIN_PARAGRAPH_WORDS or is_header_line(line.text) for line in following)
-    ):
-        doc.metadata["title"] = first.text
-        doc.drop([0], "metadata.title")
+    for index, line in enumerate(doc.lines):
+        if is_paragraph(line.text):
+            break
+        if looks_like_title(line.text) and not has_rival_above(doc.lines, index) and opens_article(doc.lines, index):
+            doc.metadata["title"] = line.text
+            doc.drop([index], "metadata.title")
+            break
     return doc
+
+
+def has_rival_above(lines, index: int) -> bool:
+    """Above the line, past bylines and datelines, stands a line that could be the headline as well.
+
+    Then it is a kicker, a headline with its standfirst below, or a teaser's headline: none is taken.
+    """
+    for line in reversed(lines[:index]):
+        if not (is_header_line(line.text) or is_date_line(line.text)):
+            return len(line.text.split()) >= MIN_RIVAL_WORDS and looks_like_title(line.text)
+    return False
+
+
+def is_date_line(text: str) -> bool:
+    """A complete date and a few words besides weekday and time: a date line in any form ("Politik, 4. Mai 2022")."""
+    found = find_date(text)
+    rest = f"{text[: found[1]]} {text[found[2] :]}" if found else ""
+    return found is not None and len(DATE_FURNITURE.sub(" ", rest).split()) <= MAX_DATE_LINE_WORDS
+
+
+def is_paragraph(text: str) -> bool:
+    """A paragraph of the article: at least MIN_PARAGRAPH_WORDS words, and no headline."""
+    return len(text.split()) >= MIN_PARAGRAPH_WORDS and not looks_like_title(text)
+
+
+def opens_article(lines, index: int) -> bool:
+    """The line at `index` is followed, in another block, by bylines or datelines and the first paragraph.
+
+    Within TITLE_LOOKAHEAD lines the article begins: a paragraph, with nothing but bylines and
+    datelines before it, or bylines and datelines up to a line that is no headline either.  A
+    menu, a list of teasers or a site's furniture goes on with more short lines.
+    """
+    following = lines[index + 1 : index + 1 + TITLE_LOOKAHEAD]
+    if not following or following[0].block == lines[index].block:
+        return False
+    header = False
+    for line in following:
+        if is_paragraph(line.text):
+            return True
+        if not (is_header_line(line.text) or is_date_line(line.text)):
+            return header and not looks_like_title(line.text)
+        header = True
+    return header
 
 
 def _add_authors(doc: Document, names: list[str]) -> None:

@@ -213,15 +213,18 @@ def title_words(title: str) -> list[str]:
 
 
 def same_title(found: str, reference: str) -> bool:
-    """Equal when compared loosely, or one is a run of whole words of the other (a kicker or a subtitle more or less).
+    """Equal when compared loosely, or one is a run of whole words of the other holding at least half of its
+    words (a site name, a kicker or a subtitle more or less).
 
     >>> same_title("Flood warning: ferries stop", "Flood Warning - Ferries Stop"), same_title("Ferries", "Ferries stop")
     (True, True)
-    >>> same_title("Ferries stop", "Ferries stopped running")
-    False
+    >>> same_title("Ferries stop", "Ferries stopped running"), same_title("Ferries", "Ferries stop until the storm")
+    (False, False)
     """
     short, long = sorted((title_words(found), title_words(reference)), key=len)
-    return bool(short) and any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
+    return 2 * len(short) >= len(long) and any(
+        long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1)
+    )
 
 
 def title_counts(pages: list[Page], result: Result, html: Result, half: str | None = None) -> Counter:
@@ -240,7 +243,7 @@ def print_titles(pages: list[Page], results: list[Result], html: Result, half: s
     """Per text kind, titles right / wrong / missing against the html records' titles, per half unless `half`."""
     halves = [half] if half else ["tune", "held-out"]
     print("\ntitles of text records against the same page's html-record title (pages whose html title is not None;")
-    print(" right: equal as case-folded letters and digits, or one a run of whole words of the other)")
+    print(" right: equal as case-folded letters and digits, or one a run of at least half the other's words)")
     header = f"{'system':<20}" + "".join(f" | {name + ' right':>14} {'wrong':>5} {'missing':>7}" for name in halves)
     print(header)
     print("-" * len(header))

@@ -427,4 +427,71 @@ def test_a_date_line_with_a_byline_or_an_update_after_the_date(line, date, autho
     doc = find_datelines(document(f"{line}\n\nThe first paragraph of the article."))
     assert doc.metadata.get("date") == date and doc.metadata.get("authors", []) == authors
     assert (line in doc.text) == (date is None)
-    assert (find_title(document(f"{line}\n\nBy Ana Lima")).metadata.get("title") is None) == (date is not None)
+    assert find_title(document(f"{line}\n\nBy Ana Lima")).metadata.get("title") is None  # a date: no headline
+
+
+PARAGRAPH = (
+    "The ferry company said on Monday that the crossings would resume next week, once the harbour walls have "
+    "been checked by engineers from the port authority."
+)
+
+
+def test_a_headline_below_the_menus_is_found_and_the_menus_stay():
+    """The headline may stand below a menu (which the classifier removes later, with it if left in place)."""
+    text = "\n\n".join(["Home", "News", "Sport", "Harbour Reopens After the Winter Storms", "By Ana Lima", PARAGRAPH])
+    doc = find_title(document(text))
+    assert doc.metadata["title"] == "Harbour Reopens After the Winter Storms"
+    assert doc.text.split("\n\n")[:3] == ["Home", "News", "Sport"] and PARAGRAPH in doc.text
+
+
+def test_no_headline_inside_the_article():
+    """Only lines above the first paragraph may be the headline: a subheading further down is none."""
+    text = "\n\n".join(["Home", "News", PARAGRAPH, "What the Engineers Found", PARAGRAPH])
+    assert "title" not in find_title(document(text)).metadata
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "OUVIR ESTA NOTÍCIA",  # a kicker or a button in capitals
+        "BERLIN —",  # a dateline opening the first paragraph
+        "Zucker 12 g",  # a row of a nutrition table
+        "Español (España)",  # a language menu
+        "Discussion board (DE)",
+        "The Harbour Gazette is funded by readers and local sponsors",
+        "Politique 4 mai 2022",  # a section and a date
+        "Fishermen mend their nets at dawn. (Photo: Port Archive)",  # a caption with its credit
+        "Ana Lima / Harbour Times / Reuters",  # a picture credit
+        "Ana Lima, Rui Costa",  # the authors
+        "Newsletter abonnieren",  # two words: a button or a menu entry
+    ],
+)
+def test_furniture_shaped_like_a_headline_is_none(line):
+    doc = find_title(document(f"{line}\n\n{PARAGRAPH}"))
+    assert "title" not in doc.metadata and line in doc.text
+
+
+@pytest.mark.parametrize(
+    "following",
+    [
+        ["Ferry Timetable For the Coming Week", PARAGRAPH],  # a second headline-like line: a teaser, a standfirst
+        ["Weather", "Culture", PARAGRAPH],  # a menu goes on with more short lines
+    ],
+)
+def test_a_headline_is_followed_by_its_article_not_by_more_short_lines(following):
+    doc = find_title(document("\n\n".join(["Harbour Reopens After the Winter Storms", *following])))
+    assert "title" not in doc.metadata
+
+
+def test_a_headline_after_a_date_line_of_any_form():
+    text = "\n\n".join(["Harbour Reopens After the Winter Storms", "Lokales | 4. Mai 2022, 10:30 Uhr", PARAGRAPH])
+    assert find_title(document(text)).metadata["title"] == "Harbour Reopens After the Winter Storms"
+
+
+def test_a_later_cleaning_round_takes_no_second_title_from_below():
+    """Headline, byline, standfirst: the headline is ambiguous (the standfirst could be one too), so none is
+    taken; before, the headline went in the first round and the standfirst as a second title in the next."""
+    standfirst = "Engineers Say the Walls Held Better Than Expected"
+    text = "\n\n".join(["Harbour Reopens After the Winter Storms", "By Ana Lima", standfirst, PARAGRAPH, PARAGRAPH])
+    record = to_record(Cleaner(Config()).clean(RawDocument("a.txt", "text", text, {"detected": "utf-8", "notes": []})))
+    assert standfirst in record["text"].split("\n") and record["title"] != standfirst
