@@ -380,11 +380,13 @@ def is_paragraph(text: str) -> bool:
 
 
 def opens_article(lines, index: int) -> bool:
-    """The line at `index` is followed, in another block, by bylines or datelines and the first paragraph.
+    """The line at `index` is followed, in another block, by bylines or date lines and the first paragraph.
 
-    Within TITLE_LOOKAHEAD lines the article begins: a paragraph, with nothing but bylines and
-    datelines before it, or bylines and datelines up to a line that is no headline either.  A
-    menu, a list of teasers or a site's furniture goes on with more short lines.
+    Within TITLE_LOOKAHEAD lines the article begins: a paragraph, with nothing but bylines and date
+    lines before it, or bylines and date lines up to a line that is no headline either.  A menu, a
+    list of teasers or a site's furniture goes on with more short lines.  Below other lines, a byline
+    or a date line must come first: what stands right above a paragraph there is as often a label, a
+    caption or a button ("Photo of the day", "About us").
     """
     following = lines[index + 1 : index + 1 + TITLE_LOOKAHEAD]
     if not following or following[0].block == lines[index].block:
@@ -392,7 +394,7 @@ def opens_article(lines, index: int) -> bool:
     header = False
     for line in following:
         if is_paragraph(line.text):
-            return True
+            return header or index == 0
         if not (is_header_line(line.text) or is_date_line(line.text)):
             return header and not looks_like_title(line.text)
         header = True

@@ -444,6 +444,11 @@ def test_a_headline_below_the_menus_is_found_and_the_menus_stay():
     assert doc.text.split("\n\n")[:3] == ["Home", "News", "Sport"] and PARAGRAPH in doc.text
 
 
+def test_below_other_lines_a_headline_needs_a_byline_or_a_date_line():
+    """Right above the first paragraph, below other lines, stands as often a label or a caption."""
+    assert "title" not in find_title(document("\n\n".join(["Home", "News", "Picture of the Week", PARAGRAPH]))).metadata
+
+
 def test_no_headline_inside_the_article():
     """Only lines above the first paragraph may be the headline: a subheading further down is none."""
     text = "\n\n".join(["Home", "News", PARAGRAPH, "What the Engineers Found", PARAGRAPH])
