@@ -224,6 +224,8 @@ def passage_language(text: str) -> str | None:
 
 
 remembered_language = lru_cache(maxsize=REMEMBERED_UNITS)(passage_language)  # as remembered_judge
+# The page's language, for its stop words: a round whose earlier stages removed nothing sees the text it saw last.
+guess_language = lru_cache(maxsize=1)(passage_language)
 
 
 def mark_author_bios(units: list[Unit]) -> None:
@@ -380,12 +382,6 @@ def main_regions(units: list[Unit], final: list[str]) -> list[tuple[int, int]]:
         for weight, paragraphs, first, end in regions
         if weight >= SIDE_REGION_SHARE * heaviest or paragraphs >= SIDE_REGION_PARAGRAPHS
     ]
-
-
-@lru_cache(maxsize=1)  # a round whose stages before the classifier removed nothing sees the text it saw last
-def guess_language(text: str) -> str | None:
-    """The language of the page's text, for its stop words."""
-    return detect_language(text)[0]
 
 
 def classify_blocks(doc: Document) -> Document:
