@@ -39,7 +39,7 @@ def text_keys(text: str, config: RepeatsConfig) -> np.ndarray:
 
 def frequent_keys(keys: np.ndarray, counts: np.ndarray, documents: int, config: RepeatsConfig) -> frozenset[int]:
     """Keys found in enough documents (`counts`) to count as furniture; none for a small corpus."""
-    if not config.enabled or documents < config.min_corpus_docs:
+    if documents < config.min_corpus_docs:
         return frozenset()
     needed = max(config.min_docs, config.min_fraction * documents)
     return frozenset(keys[counts >= needed].tolist())
