@@ -28,6 +28,8 @@ ERROR_PAGE_PROSE_WORDS = 12  # a line this long ending like a sentence is articl
 ASCII_FOLD = str.maketrans(string.ascii_uppercase + "\u0130\u0131\u212a\u017f", string.ascii_lowercase + "iiks")
 PREFILTER_CHARS = 3  # a required literal shorter than this (see `rarity`) is in too many lines to spare a search
 REMEMBERED_LINES = 100_000  # verdicts kept per process (forgotten all at once beyond this)
+# Apart from classifier.ends_sentence, which also takes 。！？ and a closing »: using that one here would
+# change which lines stop a section, open a zone or save a page from being an error template.
 SENTENCE_END = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 BOX_RULES = ("newsletter.", "cookie.", "comments.form_text")  # parts of a sign-up or consent box
 BOX_TEXT_CHARS = 300  # a box's own text (what the newsletter is about) is shorter than this
