@@ -73,8 +73,9 @@ class DaskExecutor:
     """A Dask cluster: an existing one at `scheduler`, or a LocalCluster started (and closed) here."""
 
     name = "dask"
+    window = 64  # tasks submitted ahead of the one whose result is yielded next
 
-    def __init__(self, scheduler: str | None, workers: int, window: int = 64):
+    def __init__(self, scheduler: str | None, workers: int):
         from dask.distributed import Client, LocalCluster
 
         if scheduler:
@@ -86,7 +87,6 @@ class DaskExecutor:
             )
             self.client = Client(self.cluster)
         self.workers = len(self.client.scheduler_info()["workers"]) if scheduler else workers  # 0: none joined yet
-        self.window = window
 
     def map(self, fn: Callable, items: Iterable, shared) -> Iterator:
         """Submit at most `window` tasks ahead of the one whose result is yielded next.
