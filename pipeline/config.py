@@ -159,9 +159,9 @@ def _check_thresholds(thresholds: dict, where: str) -> None:
             raise ConfigError(f"{where}.{name}: min {bounds['min']!r} is above max {bounds['max']!r}")
 
 
-def config_from_dict(data: dict, origin: str = "<config>", base: Config | None = None) -> Config:
+def config_from_dict(data: dict, origin: str = "<config>") -> Config:
     """Build a Config from nested dicts, refusing unknown keys and wrong types."""
-    config = base or Config()
+    config = Config()
     for section_name, values in data.items():
         if section_name not in {f.name for f in dataclasses.fields(Config)}:
             raise ConfigError(f"{origin}: unknown section [{section_name}]")

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 from conftest import clean_dir
 
-from pipeline.config import Config, config_from_dict
+from pipeline.config import config_from_dict
 from pipeline.quality import failed_threshold, quality_signals
 
 WORD = re.compile(r"\w+")
@@ -159,7 +159,7 @@ def test_quality_is_stored_by_default_and_thresholds_reject_with_the_signals_nam
     assert sorted(record["source"] for record in default["corpus"]) == ["prose.txt", "spam.txt"]
     spam = next(record for record in default["corpus"] if record["source"] == "spam.txt")
     assert spam["quality"]["top_2_gram_char_frac"] > 0.2
-    config = config_from_dict({"filters": {"quality_thresholds": {"top_2_gram_char_frac": {"max": 0.2}}}}, base=Config())
+    config = config_from_dict({"filters": {"quality_thresholds": {"top_2_gram_char_frac": {"max": 0.2}}}})
     strict = clean_dir([inputs], tmp_path / "strict", config)
     assert [record["source"] for record in strict["corpus"]] == ["prose.txt"]
     assert [(r["source"], r["reason"]) for r in strict["rejected"]] == [("spam.txt", "quality.top_2_gram_char_frac")]
