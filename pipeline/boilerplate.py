@@ -2,6 +2,7 @@
 
 Rules live in `rules/boilerplate.toml` (and any user rule files), grouped by family.
 Each rule is compiled once; a line is matched whole, or searched for a `contains` rule's phrase.
+Then what the removals reveal: an error page's template, a box's own text, a caption shown twice.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ that continues a sentence (the previous one does not end one, this one starts in
 case or with punctuation) is merged into the same unit, so text broken at every tag
 (inline links on their own lines) is judged as the paragraph it came from.
 
+An extractor's output is the main text already: there only author bios are looked for (`drop_author_bios`).
 Every removed line is recorded as `classifier.<reason>`.
 """
 

@@ -132,7 +132,10 @@ class Cleaner:
         return doc
 
     def filter(self, doc: Document) -> Document | Reject:
-        """Document-level decisions: error pages, empty or too short, opt-in quality thresholds."""
+        """Document-level decisions: error pages, empty or too short, opt-in quality thresholds.
+
+        On the way, a document long enough gets its language and quality signals (the thresholds judge them).
+        """
         text = doc.text
         if not doc.lines:
             if any(entry["rule"].startswith("error_page.") for entry in doc.removed):

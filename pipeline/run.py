@@ -76,7 +76,8 @@ class ShardResult:
     chars_in: int = 0
     chars_out: int = 0
     lengths: list[list[int]] = field(default_factory=list)  # [chars before, chars after] per kept document
-    dedup: list[list[str]] = field(default_factory=list)  # [id, source, exact hex, signature hex]
+    dedup: list[list[str]] = field(default_factory=list)  # [id, source, exact hex, signature hex] ...
+    # ... moved to the DedupIndex (`_compact`); after the reduce, [id, source] of its documents in a cluster
     removed_examples: dict = field(default_factory=dict)  # rule -> [[line text, count], ...], this shard's top lines
 
 
