@@ -87,6 +87,11 @@ class Reject:
     reason: str
     detail: str = ""
 
+    @classmethod
+    def internal_error(cls, source: str, error: Exception) -> Reject:
+        """An input whose reading or cleaning raised an unexpected error (the run goes on without it)."""
+        return cls(source, "internal_error", f"{type(error).__name__}: {error}")
+
     def to_json(self) -> dict:
         record = {"source": self.source, "reason": self.reason}
         if self.detail:

@@ -166,7 +166,7 @@ def read_documents(item: InputFile, config: Config) -> Iterator[RawDocument | Re
     try:
         yield from _read_file(item, config)
     except Exception as error:  # one bad file never stops the run
-        yield Reject(item.source, "internal_error", f"{type(error).__name__}: {error}")
+        yield Reject.internal_error(item.source, error)
 
 
 def _read_file(item: InputFile, config: Config) -> Iterator[RawDocument | Reject]:

@@ -120,7 +120,7 @@ def _prepared_records(shard: Shard, config: Config):
             try:
                 text, encoding = prepare_text(raw)
             except Exception as error:  # one bad document never stops the run
-                yield {"reject": Reject(raw.source, "internal_error", f"{type(error).__name__}: {error}").to_json()}
+                yield {"reject": Reject.internal_error(raw.source, error).to_json()}
                 continue
             yield {
                 "id": raw.id, "source": raw.source, "kind": raw.kind, "text": text,
@@ -185,7 +185,7 @@ def clean_shard(shard: Shard, context: CleanContext) -> ShardResult:
                     record = to_record(cleaned)
                     line = json_line(record).encode("utf-8")  # text UTF-8 cannot hold: this document fails
             except Exception as error:  # one bad document never stops the run
-                cleaned = Reject(doc.source, "internal_error", f"{type(error).__name__}: {error}")
+                cleaned = Reject.internal_error(doc.source, error)
             if isinstance(cleaned, Reject):
                 result.rejects.append(cleaned.to_json())
                 continue
