@@ -216,7 +216,13 @@ class DedupIndex:
         return found
 
     def duplicates(self, config: DedupConfig) -> dict[str, tuple[str, float]]:
-        """See `find_duplicates`."""
+        """id -> (id of its cluster's first document, estimated Jaccard similarity to it).
+
+        Same normalised text joins a cluster at once; otherwise two LSH candidates (documents sharing at
+        least one band of `num_perm // bands` values) join when their estimated similarity reaches
+        `threshold`.  Only documents that belong to a cluster are in the result; representatives are not.
+        Documents are taken in source order, so the result does not depend on the order they were added in.
+        """
         if not self.documents:
             return {}
         ids, sources = self.names()
@@ -230,20 +236,14 @@ class DedupIndex:
 
 
 def find_duplicates(keys: list[DedupKey], config: DedupConfig) -> dict[str, tuple[str, float]]:
-    """id -> (id of its cluster's first document, estimated Jaccard similarity to it).
-
-    Same normalised text joins a cluster at once; otherwise two LSH candidates (documents sharing at
-    least one band of `num_perm // bands` values) join when their estimated similarity reaches
-    `threshold`.  Only documents that belong to a cluster are in the result; representatives are not.
-    Documents are taken in source order, so the result does not depend on the order of `keys`.
-    """
+    """`DedupIndex.duplicates` of one batch of keys (the tests' way in)."""
     index = DedupIndex()
     index.add(0, keys)
     return index.duplicates(config)
 
 
 def _clusters_of(ids: list[str], exact: np.ndarray, signatures: np.ndarray, config: DedupConfig) -> dict:
-    """find_duplicates on documents in source order: exact hashes (one row each) and signature matrix."""
+    """`DedupIndex.duplicates` of documents in source order: exact hashes (one row each) and signature matrix."""
     rows = max(1, config.num_perm // config.bands)
     parent = list(range(len(ids)))
 
