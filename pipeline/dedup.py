@@ -158,7 +158,7 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 def _band_hashes(signatures: np.ndarray, rows: int, band: int) -> np.ndarray:
     """One 64-bit hash per document of its `band`-th run of `rows` signature values."""
     block = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
-    multipliers = (np.arange(1, rows + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)) | np.uint64(1)
+    multipliers = (np.arange(1, rows + 1, dtype=np.uint64) * _MIX) | _U64(1)
     return (block * multipliers).sum(axis=1, dtype=np.uint64)
 
 
