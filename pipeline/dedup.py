@@ -177,7 +177,7 @@ def _buckets(signatures: np.ndarray, rows: int, bands: int):
 class DedupIndex:
     """The reduce state of duplicate detection, kept compact: per batch of documents (a shard) one string
     of their ids and one of their sources, and per document its exact hash and signature as raw bytes
-    (`bytes_per_document`); no Python object per document until the reduce itself.
+    (`payload_bytes` in all); no Python object per document until the reduce itself.
     """
 
     def __init__(self) -> None:

@@ -286,7 +286,7 @@ def drop_stray_controls(text: str) -> str:
 def repair_line(line: str) -> tuple[str, tuple[str, ...]]:
     """ftfy's repair of one line and the repairs made; the line itself when the pre-check says ftfy cannot change it.
 
-    Lines up to REMEMBERED_LINE_CHARS are remembered: a text is repaired twice (see clean.prepare)
+    Lines up to REMEMBERED_LINE_CHARS are remembered: a text is repaired twice (see clean.prepare_text)
     and furniture lines repeat across a site's pages.
     """
     return _remembered_repair(line) if len(line) <= REMEMBERED_LINE_CHARS else _repair_line(line)
