@@ -13,11 +13,10 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from re import _parser  # the parser of the re module: to read the literal text a rule requires
 from re._constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT, SUBPATTERN
 
-from .config import ConfigError, not_utf8
+from .config import ConfigError, load_toml
 from .document import Document
 
 SCOPES = {"line", "section", "tail", "zone"}
@@ -100,11 +99,7 @@ class RuleSet:
         return best
 
 
-def _read_rules(text: str, origin: str) -> list[Rule]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{origin}: not valid TOML ({error})") from error
+def _read_rules(data: dict, origin: str) -> list[Rule]:
     rules = []
     for family, table in data.items():
         if not isinstance(table, dict) or not isinstance(table.get("rules"), list):
@@ -156,15 +151,9 @@ def _read_rule(entry, family: str, origin: str) -> Rule:
 def load_rules(extra_files: tuple[str, ...] = (), disable: tuple[str, ...] = ()) -> RuleSet:
     """Built-in rules plus user rule files, minus disabled ids or families; compiled once."""
     builtin = resources.files("pipeline").joinpath("rules/boilerplate.toml").read_text(encoding="utf-8")
-    rules = _read_rules(builtin, "pipeline/rules/boilerplate.toml")
+    rules = _read_rules(tomllib.loads(builtin), "pipeline/rules/boilerplate.toml")
     for path in extra_files:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as error:
-            raise ConfigError(f"{path}: cannot read rules file ({error.strerror})") from error
-        except UnicodeDecodeError as error:
-            raise ConfigError(f"{path}: not valid TOML ({not_utf8(error)})") from error
-        rules.extend(_read_rules(text, path))
+        rules.extend(_read_rules(load_toml(path, "rules file"), path))
     rules = [rule for rule in rules if rule.id not in disable and rule.family not in disable]
 
     ordered = [rule for rule in rules if not rule.contains] + [rule for rule in rules if rule.contains]

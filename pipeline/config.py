@@ -183,8 +183,17 @@ def config_from_dict(data: dict, origin: str = "<config>") -> Config:
     return config
 
 
-def not_utf8(error: UnicodeDecodeError) -> str:
-    return f"not UTF-8: byte {error.object[error.start]:#04x} at offset {error.start}"
+def load_toml(path: str | Path, what: str) -> dict:
+    """The tables of a TOML file (`what`: "config file", "rules file"); a ConfigError naming the file if unreadable."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read {what} ({error.strerror})") from error
+    except UnicodeDecodeError as error:
+        not_utf8 = f"not UTF-8: byte {error.object[error.start]:#04x} at offset {error.start}"
+        raise ConfigError(f"{path}: not valid TOML ({not_utf8})") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from error
 
 
 def load_config(path: str | Path | None) -> Config:
@@ -192,15 +201,7 @@ def load_config(path: str | Path | None) -> Config:
     if path is None:
         return Config()
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read config file ({error.strerror})") from error
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML ({not_utf8(error)})") from error
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML ({error})") from error
-    config = config_from_dict(data, str(path))
+    config = config_from_dict(load_toml(path, "config file"), str(path))
     base_dir = path.parent
     files = tuple(str((base_dir / name).resolve()) for name in config.boilerplate.rules_files)
     _check_disabled_rules(files, config.boilerplate.disable, path)
