@@ -234,16 +234,24 @@ def mark_author_bios(units: list[Unit]) -> None:
 
     The middle is measured in characters of good units, so long comments below do not move it.
     """
-    weights = [len(unit.text) if unit.kind == GOOD else 0 for unit in units]
-    half, seen, start = sum(weights) * BIO_ZONE, 0, len(units)
-    for index, weight in enumerate(weights):
-        seen += weight
-        if seen >= half:
-            start = index + 1
-            break
+    start = bio_zone_start([len(unit.text) if unit.kind == GOOD else 0 for unit in units])
     for unit in units[start:]:
         if unit.kind in (GOOD, NEAR) and AUTHOR_BIO.match(unit.text):
             unit.kind, unit.reason = BAD, "author_bio"
+
+
+def bio_zone_start(weights: list[int]) -> int:
+    """The position right after the one where the running sum of the weights reaches BIO_ZONE of their total.
+
+    >>> bio_zone_start([10, 0, 10, 10]), bio_zone_start([])
+    (3, 0)
+    """
+    half, seen = sum(weights) * BIO_ZONE, 0
+    for index, weight in enumerate(weights):
+        seen += weight
+        if seen >= half:
+            return index + 1
+    return len(weights)
 
 
 def mark_prose_runs(units: list[Unit]) -> None:
@@ -417,13 +425,10 @@ def classify_blocks(doc: Document) -> Document:
 
 
 def drop_author_bios(doc: Document) -> Document:
-    """In an extractor's output: past the middle of the text, a paragraph opening 'Name is a writer/...' goes."""
-    sizes = [len(line.text) for line in doc.lines]
-    half, seen = sum(sizes) * BIO_ZONE, 0
-    drop = []
-    for index, (line, size) in enumerate(zip(doc.lines, sizes, strict=True)):
-        if seen >= half and AUTHOR_BIO.match(line.text):
-            drop.append(index)
-        seen += size
-    doc.drop(drop, "classifier.author_bio")
+    """In an extractor's output: past the middle of the text (all of it: no line is classified), a paragraph
+    opening 'Name is a writer/...' goes."""
+    lines = doc.lines
+    start = bio_zone_start([len(line.text) for line in lines])
+    bios = [index for index in range(start, len(lines)) if AUTHOR_BIO.match(lines[index].text)]
+    doc.drop(bios, "classifier.author_bio")
     return doc
