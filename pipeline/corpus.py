@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .writers import read_jsonl, remove_corpus_files
+from .writers import atomic_open, read_jsonl, remove_corpus_files
 
 BATCH_RECORDS = 1000  # records per Parquet row group: memory stays flat whatever the file size
 
@@ -60,14 +60,9 @@ def _checked(record: dict) -> dict:
 def jsonl_to_parquet(source: Path, target: Path) -> None:
     """Copy a corpus JSONL file to Parquet, one row group per BATCH_RECORDS records."""
     records = map(_checked, read_jsonl(source))
-    temporary = target.with_name(f".{target.name}.tmp")
-    try:
-        with pq.ParquetWriter(temporary, RECORD_SCHEMA) as writer:
-            while batch := list(islice(records, BATCH_RECORDS)):
-                writer.write_table(pa.Table.from_pylist(batch, schema=RECORD_SCHEMA))
-        temporary.replace(target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with atomic_open(target, "wb") as handle, pq.ParquetWriter(handle, RECORD_SCHEMA) as writer:
+        while batch := list(islice(records, BATCH_RECORDS)):
+            writer.write_table(pa.Table.from_pylist(batch, schema=RECORD_SCHEMA))
 
 
 def write_formats(output_dir: str | Path, written: list[dict], formats: tuple[str, ...]) -> list[dict]:
