@@ -15,6 +15,7 @@ from pathlib import Path
 from .clean import Cleaner, prepare
 from .config import Config
 from .document import Document, Reject
+from .language import MIN_CHARS, MIN_CONFIDENCE
 from .readers import InputFile, RawDocument, read_documents
 from .writers import atomic_open
 
@@ -108,6 +109,9 @@ def _header(explained: Explanation) -> list[tuple[str, str]]:
         rows.append(("encoding repairs", ", ".join(encoding.get("repairs", [])) or "none"))
     for key in METADATA_KEYS:
         value = explained.metadata.get(key)
+        if key == "language" and value is None and key in explained.metadata:  # null in the record: say why
+            guessed = explained.metadata.get("language_confidence") is not None
+            value = f"none (guess under {MIN_CONFIDENCE} confidence)" if guessed else f"none (under {MIN_CHARS} chars)"
         if value not in (None, [], ""):
             rows.append((key, ", ".join(value) if isinstance(value, list) else str(value)))
     if explained.signals:

@@ -20,6 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from .language import MIN_CHARS, MIN_CONFIDENCE
 from .writers import atomic_open
 
 EXAMPLES_PER_RULE = 3
@@ -89,6 +90,13 @@ def overview(report: dict) -> Section:
     run = report.get("run", {})
     seconds = run.get("seconds") or 0.0
     removed = report["chars_in"] - report["chars_out"]
+    timing = f"{seconds:.1f} s ({run.get('executor', '?')} executor, workers: {run.get('workers', '?')})"
+    throughput = (f"{report['documents_read'] / seconds:,.1f} documents/s, "
+                  f"{report['chars_in'] / seconds / 1e6:,.2f} M characters/s" if seconds else "n/a")
+    if run.get("resumed_shards"):  # the time is this run's, the counts the whole corpus's: no rate to give
+        timing += (f", this run only: {run['resumed_shards']:,} shards had been cleaned by an earlier run "
+                   "(--resume)")
+        throughput = "n/a (resumed run)"
     rows = [
         ("documents read (a JSONL line is one document)", f"{report['documents_read']:,}"),
         ("kept", f"{report['kept']:,}"),
@@ -96,9 +104,8 @@ def overview(report: dict) -> Section:
         ("marked or dropped as duplicates", f"{report['duplicates']['duplicate_documents']:,}"),
         ("characters in kept documents, before → after", f"{report['chars_in']:,} → {report['chars_out']:,}"),
         ("characters removed from kept documents", f"{removed:,} ({removed / max(report['chars_in'], 1):.1%})"),
-        ("run time", f"{seconds:.1f} s ({run.get('executor', '?')} executor, workers: {run.get('workers', '?')})"),
-        ("throughput", f"{report['documents_read'] / seconds:,.1f} documents/s, "
-         f"{report['chars_in'] / seconds / 1e6:,.2f} M characters/s" if seconds else "n/a"),
+        ("run time", timing),
+        ("throughput", throughput),
         ("output files", ", ".join(shard["file"] for shard in run.get("shards", [])) or "n/a"),
         ("config hash", report["config_hash"]),
     ]
@@ -157,7 +164,11 @@ def repairs(report: dict) -> Section:
 def languages(report: dict) -> Section:
     frame = _table(report["languages"], "language", "documents", report["kept"], "kept")
     plot = _bar_plot(frame.head(15), "language", "documents", "kept documents") if len(frame) > 1 else None
-    return Section("Languages", "Kept documents by detected language.", frame, plot)
+    note = "Kept documents by detected language."
+    if "unknown" in report["languages"]:
+        note += (f" `unknown`: no language recorded (`language` null): texts under {MIN_CHARS} characters "
+                 f"and guesses under {MIN_CONFIDENCE} confidence.")
+    return Section("Languages", note, frame, plot)
 
 
 def lengths(results) -> Section:

@@ -222,16 +222,18 @@ class FinalizeContext:
     drop_duplicates: bool
 
 
-def finalize_shard(index: int, context: FinalizeContext) -> tuple[int, list[dict]]:
-    """Map step of writing: add duplicate fields to a part, write the final shard; returns (kept, dropped).
+def finalize_shard(index: int, context: FinalizeContext) -> tuple[int, list[dict], list]:
+    """Map step of writing: add duplicate fields to a part, write the final shard.
 
+    Returns (kept, rejects of the dropped duplicates, [position in the part, tallied fields] of each).
     Records that are no duplicate are copied as they are: only duplicates are decoded and written again.
     """
     dropped: list[dict] = []
+    forgotten: list = []
 
     def lines():
         with open(work_path(context.work_dir, "part", index), encoding="utf-8") as part:
-            for line in part:
+            for position, line in enumerate(part):
                 duplicate = context.duplicates.get(record_id(line))
                 if not duplicate:
                     yield line
@@ -241,11 +243,42 @@ def finalize_shard(index: int, context: FinalizeContext) -> tuple[int, list[dict
                 if context.drop_duplicates:
                     detail = f"duplicate of {duplicate[0]} (similarity {duplicate[1]})"
                     dropped.append({"source": record["source"], "reason": "duplicate", "detail": detail})
+                    forgotten.append([position, {key: record[key] for key in TALLIED_FIELDS}])
                     continue
                 yield json_line(record)
 
     kept = write_lines(work_path(context.work_dir, "out", index), lines())
-    return kept, dropped
+    return kept, dropped, forgotten
+
+
+TALLIED_FIELDS = ("removed", "encoding", "language", "chars")
+
+
+def forget_dropped(result: ShardResult, forgotten: list) -> None:
+    """Take the duplicates dropped from this shard out of its tallies: the report describes the corpus written."""
+    if not forgotten:
+        return
+    lines, chars, texts, repairs, languages = Counter(), Counter(), Counter(), Counter(), Counter()
+    for position, record in forgotten:
+        result.chars_in -= int(result.lengths[position][0])
+        result.chars_out -= record["chars"]
+        for entry in record["removed"]:
+            lines[entry["rule"]] += 1
+            chars[entry["rule"]] += len(entry["text"])
+            texts[entry["rule"], entry["text"]] += 1
+        repairs.update(record["encoding"].get("repairs", []))
+        languages[record["language"] or "unknown"] += 1
+    result.kept -= len(forgotten)
+    result.lengths = np.delete(result.lengths, [position for position, _ in forgotten], axis=0)
+    result.removed_lines = dict(Counter(result.removed_lines) - lines)
+    result.removed_chars = dict(Counter(result.removed_chars) - chars)
+    result.repairs = dict(Counter(result.repairs) - repairs)
+    result.languages = dict(Counter(result.languages) - languages)
+    result.removed_examples = {
+        rule: left
+        for rule, pairs in result.removed_examples.items()
+        if (left := [[text, n - texts[rule, text]] for text, n in pairs if n > texts[rule, text]])
+    }
 
 
 _RECORD_START = '{"id":'
@@ -415,8 +448,10 @@ def _run(paths: list[str], output: Path, config: Config, executor, resume: bool,
     indexes = [shard.index for shard in shards]
     finalize = FinalizeContext(str(work_dir), duplicates, config.dedup.drop)
     outcomes = list(executor.map(finalize_shard, indexes, finalize))
-    shard_counts = publish(output, work_dir, indexes, [kept for kept, _ in outcomes])
-    dropped = [reject for _, dropped_here in outcomes for reject in dropped_here]
+    shard_counts = publish(output, work_dir, indexes, [kept for kept, _, _ in outcomes])
+    dropped = [reject for _, dropped_here, _ in outcomes for reject in dropped_here]
+    for result, (_, _, forgotten) in zip(results, outcomes, strict=True):
+        forget_dropped(result, forgotten)
 
     from .corpus import write_formats  # imported here, not on top: pyarrow stays out of the worker processes
 
@@ -429,7 +464,7 @@ def _run(paths: list[str], output: Path, config: Config, executor, resume: bool,
     if len(shards) > 1:
         write_json(output / "manifest.json", {"config_hash": config.digest(), "shards": shard_counts})
 
-    kept_total = sum(kept for kept, _ in outcomes)
+    kept_total = sum(kept for kept, _, _ in outcomes)
     counted = line_counts.documents
     report = build_report(results, rejects, input_rejects, config, duplicates, kept_total, frequent, counted)
     report["run"] = {

@@ -104,3 +104,17 @@ def test_command_line(inputs, tmp_path, capsys):
     with pytest.raises(SystemExit) as stop:
         main(["--html", str(page)])
     assert stop.value.code == 2
+
+
+def test_header_says_why_a_document_has_no_language(tmp_path):
+    source = tmp_path / "short.jsonl"
+    lines = [{"text": "Inicio Noticias Deportes Cultura Galería Tienda Contacto Radio Podcast"}, {"text": "Tak, dzięki."}]
+    source.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8")
+    explanations = explain_file(source, Config())
+    assert [item.metadata["language"] for item in explanations] == [None, None]
+    assert explanations[0].metadata["language_confidence"] < 0.4
+    text = render_text(explanations)
+    unsure, short = text.split("== short.jsonl:2")
+    assert "language: none (guess under 0.4 confidence)" in unsure
+    assert "language_confidence: " in unsure
+    assert "language: none (under 20 chars)" in short

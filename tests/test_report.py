@@ -5,13 +5,15 @@ from __future__ import annotations
 import base64
 import io
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
 from conftest import clean_dir
 from matplotlib.image import imread
 
-from pipeline.report import build_sections, lengths, write_reports
+from pipeline.config import Config
+from pipeline.report import build_sections, languages, lengths, overview, write_reports
 from pipeline.run import ShardResult
 
 RECIPE = """Slow-Roasted Tomato Soup for Cold Evenings
@@ -176,3 +178,39 @@ def test_write_reports_with_nothing_kept(tmp_path):
     markdown = (output / "report.md").read_text(encoding="utf-8")
     assert "No document was kept." in markdown
     assert "No line was removed." in markdown
+
+
+def test_dropped_duplicates_leave_every_tally(tmp_path):
+    """With dedup.drop the copy goes to the rejects, and no figure but the rejects counts it any more."""
+    output = tmp_path / "out"
+    run = clean_dir([write_corpus(tmp_path / "in")], output, Config().replace("dedup", drop=True))
+    report, corpus = run["report"], run["corpus"]
+    assert report["rejected_by_reason"] == {"binary": 1, "duplicate": 1, "empty": 1}
+    assert report["kept"] == len(corpus) == 3
+    assert sum(report["languages"].values()) == 3 and report["languages"] == {"en": 1, "de": 1, "fr": 1}
+    removed = Counter(entry["rule"] for record in corpus for entry in record["removed"])
+    assert report["removed_lines_by_rule"] == dict(removed)
+    assert report["removed_lines_by_rule"]["share.share_buttons"] == 1
+    assert report["chars_out"] == sum(record["chars"] for record in corpus)
+    markdown = (output / "report.md").read_text(encoding="utf-8")
+    assert markdown_rows(markdown, "Removed lines by rule")["share.share_buttons"][2] == "Share on Facebook (×1)"
+    after = sorted(record["chars"] for record in corpus)
+    assert markdown_rows(markdown, "Document length")["median"][1] == str(after[1])
+
+
+def test_overview_of_a_resumed_run_gives_no_throughput():
+    report = {"documents_read": 600, "kept": 590, "rejected": 10, "chars_in": 9_000_000, "chars_out": 7_000_000,
+              "duplicates": {"duplicate_documents": 0}, "config_hash": "x",
+              "run": {"seconds": 1.5, "executor": "serial", "workers": 1, "resumed_shards": 3, "shards": []}}
+    rows = dict(overview(report).table.itertuples(index=False))
+    assert rows["throughput"] == "n/a (resumed run)"
+    assert "3 shards had been cleaned by an earlier run" in rows["run time"]
+    report["run"]["resumed_shards"] = 0
+    assert dict(overview(report).table.itertuples(index=False))["throughput"].startswith("400.0 documents/s")
+
+
+def test_languages_note_explains_unknown():
+    report = {"kept": 3, "languages": {"en": 2, "unknown": 1}}
+    note = languages(report).note
+    assert "`unknown`: no language recorded" in note and "under 20 characters" in note and "0.4" in note
+    assert "unknown" not in languages({"kept": 2, "languages": {"en": 2}}).note
