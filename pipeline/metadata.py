@@ -205,7 +205,9 @@ KEYWORD_LANGUAGE = {
     "bijgewerkt": "nl", "laatst bijgewerkt": "nl", "opublikowano": "pl", "zaktualizowano": "pl", "aktualizacja": "pl",
 }
 BYLINE_LANGUAGE = {"von": "de", "par": "fr", "por": "es"}
-BY_NAMES = re.compile(r"(?:by|von|par|por)\s+(.+)", re.IGNORECASE)
+BY_WORDS = r"(?:by|von|par|por)"  # "by" and BYLINE_LANGUAGE's words, before a byline's names
+BY_NAMES = re.compile(rf"{BY_WORDS}\s+(.+)", re.IGNORECASE)
+BY_IN_LINE = re.compile(rf"(?:^|\s){BY_WORDS}\s+(.+)", re.IGNORECASE)  # "Posted on DATE by NAME"
 HEADER_LINES = 6  # a date alone on its line, a source line: metadata within this many kept lines of an edge
 
 
@@ -219,7 +221,7 @@ def is_dateline_rest(rest: str, found: tuple[str, int, int]) -> bool:
     after = re.split(r"[|;(,·•]|\s[–—-]\s", rest[found[2] :], maxsplit=1)[0].strip()  # up to the next field
     return len(before) <= 2 and (
         not DATE_FURNITURE.sub(" ", after).split()
-        or re.match(r"(?:by|von|par|por)\s", after, re.IGNORECASE) is not None
+        or BY_NAMES.match(after) is not None
         or len(after.split()) <= 3
         or is_dateline(after)  # 'Published 3 May 2022 Updated 4 May 2022'
     )
@@ -542,7 +544,7 @@ def find_datelines(doc: Document) -> Document:
             undated = line.text
         else:
             continue
-        by = re.search(r"(?:^|\s)(?:by|von|par|por)\s+(.+)", undated, re.IGNORECASE)
+        by = BY_IN_LINE.search(undated)
         if by and not doc.metadata.get("authors"):
             _add_authors(doc, byline_names(by[1]))
         drop.append(index)
